@@ -1,0 +1,17 @@
+//! Content addressing: UnixFS import, CAR archives and CID verification,
+//! byte-for-byte compatible with ipfs-car (see `profile` for the parameters).
+
+pub mod block;
+pub mod car;
+pub mod dag_pb;
+pub mod directory;
+pub mod file_importer;
+pub mod pack;
+pub mod profile;
+pub mod protobuf;
+pub mod resolve;
+pub mod unixfs;
+
+pub use block::{Block, BlockError};
+pub use cid::Cid;
+pub use profile::ImportProfile;

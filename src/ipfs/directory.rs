@@ -1,0 +1,269 @@
+//! UnixFS directories: the flat directory node, and the plan that turns a
+//! list of relative file paths into directories, in the order ipfs-car
+//! visits them (so the blocks of a CAR follow the reference's order).
+
+use cid::Cid;
+use thiserror::Error;
+
+use super::block::{Block, DAG_PB_CODEC};
+use super::dag_pb::{PbLink, PbNode};
+use super::unixfs::UnixFsData;
+
+/// ipfs-car shards a directory with more than this many entries as a HAMT,
+/// which this importer does not implement; it refuses such directories
+/// rather than produce a CID that differs from the reference.
+pub const MAX_FLAT_DIRECTORY_ENTRIES: usize = 1_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DirectoryError {
+    #[error(
+        "directory \"{path}\" has {count} entries; more than {max} would need HAMT sharding, which is not supported",
+        max = MAX_FLAT_DIRECTORY_ENTRIES
+    )]
+    TooManyEntries { path: String, count: usize },
+    #[error("\"{0}\" cannot be both a file and a directory")]
+    FileAndDirectory(String),
+    #[error("the path \"{0}\" has an empty name in it")]
+    EmptyName(String),
+}
+
+/// A named entry of a directory, as its link is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryEntry {
+    pub name: String,
+    pub cid: Cid,
+    pub dag_size: u64,
+}
+
+/// Encodes a flat directory. Entries are sorted by the UTF-8 bytes of their
+/// names, as dag-pb requires; the sort is stable like the reference's.
+pub fn encode_directory(mut entries: Vec<DirectoryEntry>) -> (Block, u64) {
+    entries.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    let node = PbNode {
+        links: entries
+            .iter()
+            .map(|entry| PbLink {
+                hash: entry.cid,
+                name: Some(entry.name.clone()),
+                tsize: Some(entry.dag_size),
+            })
+            .collect(),
+        data: Some(UnixFsData::directory().encode()),
+    };
+    let block = Block::new(DAG_PB_CODEC, node.encode());
+    let dag_size = block.bytes.len() as u64 + entries.iter().map(|e| e.dag_size).sum::<u64>();
+    (block, dag_size)
+}
+
+/// One step of packing a directory tree, in the order blocks must be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackStep {
+    /// Import the file at this index of the list given to [`DirectoryPlan::new`].
+    ImportFile(usize),
+    /// All of this directory's entries are done: encode it.
+    CloseDirectory(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum EntryTarget {
+    File(usize),
+    Directory(usize),
+}
+
+#[derive(Debug)]
+struct PlannedDirectory {
+    path: String,
+    /// Entries in insertion order, which decides the order of blocks.
+    entries: Vec<(String, EntryTarget)>,
+    link: Option<(Cid, u64)>,
+}
+
+/// Turns relative file paths into a directory tree and walks it depth-first,
+/// in the order the paths were given (ipfs-car sorts them first, by UTF-16
+/// code units, as JavaScript compares strings: see [`sort_like_javascript`]).
+#[derive(Debug)]
+pub struct DirectoryPlan {
+    directories: Vec<PlannedDirectory>,
+    file_links: Vec<Option<(Cid, u64)>>,
+}
+
+impl DirectoryPlan {
+    /// Directory 0 is the root; no paths make an empty root directory. A
+    /// leading empty or "." segment is dropped, as ipfs-car does.
+    pub fn new<S: AsRef<str>>(paths: &[S]) -> Result<Self, DirectoryError> {
+        let mut plan = Self {
+            directories: vec![PlannedDirectory {
+                path: String::new(),
+                entries: Vec::new(),
+                link: None,
+            }],
+            file_links: vec![None; paths.len()],
+        };
+        for (file_index, path) in paths.iter().enumerate() {
+            plan.insert(file_index, path.as_ref())?;
+        }
+        for directory in &plan.directories {
+            if directory.entries.len() > MAX_FLAT_DIRECTORY_ENTRIES {
+                return Err(DirectoryError::TooManyEntries {
+                    path: directory.path.clone(),
+                    count: directory.entries.len(),
+                });
+            }
+        }
+        Ok(plan)
+    }
+
+    fn insert(&mut self, file_index: usize, path: &str) -> Result<(), DirectoryError> {
+        let mut segments: Vec<&str> = path.split('/').collect();
+        if matches!(segments.first(), Some(&"") | Some(&".")) && segments.len() > 1 {
+            segments.remove(0);
+        }
+        if segments.iter().any(|segment| segment.is_empty()) {
+            return Err(DirectoryError::EmptyName(path.to_owned()));
+        }
+        let (file_name, parents) = segments.split_last().expect("split yields a segment");
+        let mut directory = 0;
+        for (depth, name) in parents.iter().enumerate() {
+            let existing = self.directories[directory]
+                .entries
+                .iter()
+                .find(|(entry, _)| entry == name)
+                .map(|(_, target)| *target);
+            directory = match existing {
+                Some(EntryTarget::Directory(child)) => child,
+                Some(EntryTarget::File(_)) => {
+                    return Err(DirectoryError::FileAndDirectory(
+                        parents[..=depth].join("/"),
+                    ))
+                }
+                None => {
+                    let child = self.directories.len();
+                    self.directories.push(PlannedDirectory {
+                        path: parents[..=depth].join("/"),
+                        entries: Vec::new(),
+                        link: None,
+                    });
+                    self.directories[directory]
+                        .entries
+                        .push((name.to_string(), EntryTarget::Directory(child)));
+                    child
+                }
+            };
+        }
+        let entries = &mut self.directories[directory].entries;
+        match entries.iter_mut().find(|(entry, _)| entry == file_name) {
+            Some((_, EntryTarget::Directory(_))) => {
+                Err(DirectoryError::FileAndDirectory(segments.join("/")))
+            }
+            // A later file of the same name replaces the earlier, as a Map set does.
+            Some((_, target)) => {
+                *target = EntryTarget::File(file_index);
+                Ok(())
+            }
+            None => {
+                entries.push((file_name.to_string(), EntryTarget::File(file_index)));
+                Ok(())
+            }
+        }
+    }
+
+    /// The steps, in the order the reference produces blocks: each directory
+    /// after all of its entries, entries in insertion order.
+    pub fn steps(&self) -> Vec<PackStep> {
+        let mut steps = Vec::new();
+        self.push_steps(0, &mut steps);
+        steps
+    }
+
+    fn push_steps(&self, directory: usize, steps: &mut Vec<PackStep>) {
+        for (_, target) in &self.directories[directory].entries {
+            match *target {
+                EntryTarget::File(index) => steps.push(PackStep::ImportFile(index)),
+                EntryTarget::Directory(child) => self.push_steps(child, steps),
+            }
+        }
+        steps.push(PackStep::CloseDirectory(directory));
+    }
+
+    pub fn record_file(&mut self, file_index: usize, cid: Cid, dag_size: u64) {
+        self.file_links[file_index] = Some((cid, dag_size));
+    }
+
+    /// Encodes a directory whose entries are all done, returning its block.
+    pub fn close_directory(&mut self, directory: usize) -> Block {
+        let entries = self.directories[directory]
+            .entries
+            .iter()
+            .map(|(name, target)| {
+                let (cid, dag_size) = match *target {
+                    EntryTarget::File(index) => self.file_links[index],
+                    EntryTarget::Directory(child) => self.directories[child].link,
+                }
+                .expect("pack steps run in order, so entries are done first");
+                DirectoryEntry {
+                    name: name.clone(),
+                    cid,
+                    dag_size,
+                }
+            })
+            .collect();
+        let (block, dag_size) = encode_directory(entries);
+        self.directories[directory].link = Some((block.cid, dag_size));
+        block
+    }
+}
+
+/// Orders paths as JavaScript's `<` orders strings (UTF-16 code units), which
+/// is how ipfs-car orders the files it packs.
+pub fn sort_like_javascript(paths: &mut [String]) {
+    paths.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_build_nested_directories_closed_after_their_entries() {
+        let plan = DirectoryPlan::new(&["a/b/c.txt", "a/d.txt", "e.txt"]).unwrap();
+        assert_eq!(
+            plan.steps(),
+            vec![
+                PackStep::ImportFile(0),
+                PackStep::CloseDirectory(2),
+                PackStep::ImportFile(1),
+                PackStep::CloseDirectory(1),
+                PackStep::ImportFile(2),
+                PackStep::CloseDirectory(0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_cannot_be_file_and_directory() {
+        assert_eq!(
+            DirectoryPlan::new(&["a", "a/b"]).unwrap_err(),
+            DirectoryError::FileAndDirectory("a".into())
+        );
+    }
+
+    #[test]
+    fn more_entries_than_a_flat_directory_holds_is_a_clear_error() {
+        let paths: Vec<String> = (0..=MAX_FLAT_DIRECTORY_ENTRIES)
+            .map(|i| format!("f{i}"))
+            .collect();
+        let error = DirectoryPlan::new(&paths).unwrap_err();
+        assert!(error.to_string().contains("HAMT"), "{error}");
+    }
+
+    #[test]
+    fn javascript_order_puts_astral_characters_before_late_bmp_ones() {
+        let mut paths = vec![
+            "\u{FF21}".to_string(),
+            "\u{1F600}".to_string(),
+            "a".to_string(),
+        ];
+        sort_like_javascript(&mut paths);
+        assert_eq!(paths, vec!["a", "\u{1F600}", "\u{FF21}"]);
+    }
+}

@@ -1,0 +1,11 @@
+//! Minty for the browser: mint NFTs whose data lives on IPFS, and view them.
+//!
+//! The crate has two halves. The pure core (`ipfs`, `eth`) is plain Rust with
+//! no browser types: it computes content addresses exactly as the reference
+//! IPFS tooling does, reads and writes CAR archives, and encodes the Minty
+//! contract's ABI. It builds for every target, so `cargo test` checks it
+//! natively. The browser app (shells, pages and components) builds only for
+//! wasm32 and leans on the core for everything that must be right.
+
+pub mod eth;
+pub mod ipfs;
