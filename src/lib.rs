@@ -7,5 +7,13 @@
 //! natively. The browser app (shells, pages and components) builds only for
 //! wasm32 and leans on the core for everything that must be right.
 
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
 pub mod eth;
 pub mod ipfs;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+pub mod settings;
+pub mod wallet;

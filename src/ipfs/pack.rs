@@ -143,7 +143,7 @@ mod tests {
         let dropped = packed.blocks.remove(1).cid;
         let car = Car::read(&packed.to_car()).unwrap();
         match read_file(&car, &packed.root, "f") {
-            Err(ResolveError::Car(CarError::MissingBlock(cid))) => assert_eq!(cid, dropped),
+            Err(ResolveError::MissingBlock(cid)) => assert_eq!(cid, dropped),
             Err(other) => panic!("expected a missing block, got {other}"),
             Ok(bytes) => panic!("expected a missing block, got {} bytes", bytes.len()),
         }

@@ -1,18 +1,34 @@
 //! Reading UnixFS back out of verified blocks: walk a path from a root CID
 //! and reassemble a file's bytes, refusing anything that does not add up.
 
+use std::borrow::Cow;
+
 use cid::Cid;
 use thiserror::Error;
 
 use super::block::{DAG_PB_CODEC, RAW_CODEC};
-use super::car::{Car, CarError};
+use super::car::Car;
 use super::dag_pb::{DagPbError, PbNode};
 use super::unixfs::{NodeType, UnixFsData, UnixFsError};
 
+/// Where resolution finds blocks: a CAR in memory, a local block store, …
+/// Sources hand out only blocks they have verified against their CIDs.
+pub trait BlockSource {
+    fn block_bytes(&self, cid: &Cid) -> Option<Cow<'_, [u8]>>;
+}
+
+impl BlockSource for Car {
+    fn block_bytes(&self, cid: &Cid) -> Option<Cow<'_, [u8]>> {
+        self.block(cid)
+            .ok()
+            .map(|block| Cow::Borrowed(block.bytes.as_slice()))
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum ResolveError {
-    #[error(transparent)]
-    Car(#[from] CarError),
+    #[error("block {0} is missing")]
+    MissingBlock(Cid),
     #[error("block {cid} is not valid dag-pb: {source}")]
     DagPb { cid: Cid, source: DagPbError },
     #[error("block {cid} is not valid UnixFS: {source}")]
@@ -37,7 +53,7 @@ pub enum ResolveError {
 
 /// Follows `path` (segments separated by "/") from `root` through UnixFS
 /// directories and returns the CID it names.
-pub fn resolve_path(car: &Car, root: &Cid, path: &str) -> Result<Cid, ResolveError> {
+pub fn resolve_path(car: &impl BlockSource, root: &Cid, path: &str) -> Result<Cid, ResolveError> {
     let mut current = *root;
     let mut walked = String::new();
     for name in path.split('/').filter(|segment| !segment.is_empty()) {
@@ -76,17 +92,22 @@ pub fn resolve_path(car: &Car, root: &Cid, path: &str) -> Result<Cid, ResolveErr
 
 /// Returns the bytes of the file at `path` under `root`, every block of it
 /// verified (the CAR reader verified them on the way in).
-pub fn read_file(car: &Car, root: &Cid, path: &str) -> Result<Vec<u8>, ResolveError> {
+pub fn read_file(car: &impl BlockSource, root: &Cid, path: &str) -> Result<Vec<u8>, ResolveError> {
     let cid = resolve_path(car, root, path)?;
     let mut content = Vec::new();
     append_file(car, &cid, path, &mut content)?;
     Ok(content)
 }
 
-fn append_file(car: &Car, cid: &Cid, path: &str, out: &mut Vec<u8>) -> Result<(), ResolveError> {
+fn append_file(
+    car: &impl BlockSource,
+    cid: &Cid,
+    path: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), ResolveError> {
     match cid.codec() {
         RAW_CODEC => {
-            out.extend_from_slice(&car.block(cid)?.bytes);
+            out.extend_from_slice(&fetch(car, cid)?);
             Ok(())
         }
         DAG_PB_CODEC => {
@@ -132,16 +153,26 @@ fn append_file(car: &Car, cid: &Cid, path: &str, out: &mut Vec<u8>) -> Result<()
     }
 }
 
-fn decode_dag_pb(car: &Car, cid: &Cid) -> Result<(PbNode, UnixFsData), ResolveError> {
+fn fetch<'a>(source: &'a impl BlockSource, cid: &Cid) -> Result<Cow<'a, [u8]>, ResolveError> {
+    source
+        .block_bytes(cid)
+        .ok_or(ResolveError::MissingBlock(*cid))
+}
+
+/// Decodes a dag-pb UnixFS node: its links and its UnixFS data.
+pub fn decode_dag_pb(
+    car: &impl BlockSource,
+    cid: &Cid,
+) -> Result<(PbNode, UnixFsData), ResolveError> {
     if cid.codec() != DAG_PB_CODEC {
         return Err(ResolveError::UnknownCodec {
             cid: *cid,
             codec: cid.codec(),
         });
     }
-    let block = car.block(cid)?;
+    let bytes = fetch(car, cid)?;
     let node =
-        PbNode::decode(&block.bytes).map_err(|source| ResolveError::DagPb { cid: *cid, source })?;
+        PbNode::decode(&bytes).map_err(|source| ResolveError::DagPb { cid: *cid, source })?;
     let data = UnixFsData::decode(node.data.as_deref().unwrap_or_default())
         .map_err(|source| ResolveError::UnixFs { cid: *cid, source })?;
     Ok((node, data))

@@ -1,0 +1,86 @@
+//! The header's wallet area: a connect button, then the account and chain,
+//! or a pointer to MetaMask when the browser has no wallet.
+
+use leptos::prelude::*;
+
+use super::CopyButton;
+use crate::settings::chains::chain_label;
+use crate::wallet::{address::short_address, WalletContext};
+
+#[component]
+pub fn WalletStatus() -> impl IntoView {
+    let wallet = expect_context::<WalletContext>();
+    let connected = move || wallet.account.with(Option::is_some);
+    view! {
+        <div class="wallet">
+            <Show when=move || wallet.installed fallback=NoWallet>
+                <Show when=connected fallback=move || view! { <ConnectButton wallet /> }>
+                    <Account wallet />
+                </Show>
+            </Show>
+            {move || {
+                wallet
+                    .error
+                    .get()
+                    .map(|error| {
+                        view! {
+                            <p class="wallet-error" role="alert" data-testid="wallet-error">
+                                {error.to_string()}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ConnectButton(wallet: WalletContext) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button primary"
+            data-testid="connect-wallet"
+            aria-busy=move || wallet.connecting.get().to_string()
+            on:click=move |_| wallet.connect()
+        >
+            {move || if wallet.connecting.get() { "Connecting…" } else { "Connect wallet" }}
+        </button>
+    }
+}
+
+#[component]
+fn Account(wallet: WalletContext) -> impl IntoView {
+    let address = Signal::derive(move || wallet.account.get().unwrap_or_default());
+    view! {
+        <span class="wallet-account" data-testid="wallet-account" title=address>
+            {move || short_address(&address.get())}
+        </span>
+        <CopyButton text=address label="Copy address" />
+        {move || {
+            wallet
+                .chain_id
+                .get()
+                .map(|chain_id| {
+                    view! {
+                        <span class="wallet-chain" data-testid="wallet-chain">
+                            {chain_label(chain_id)}
+                        </span>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+fn NoWallet() -> impl IntoView {
+    view! {
+        <p class="no-wallet" data-testid="no-wallet">
+            "No Ethereum wallet found. "
+            <a href="https://metamask.io" target="_blank" rel="noopener noreferrer">
+                "Install MetaMask"
+            </a>
+            " to connect."
+        </p>
+    }
+}

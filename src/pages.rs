@@ -1,0 +1,7 @@
+//! One module per screen the router can show.
+
+pub mod home;
+pub mod not_found;
+
+pub use home::Home;
+pub use not_found::NotFound;

@@ -1,0 +1,302 @@
+//! The app's configuration: presets baked in at build time from the
+//! `MINTY_PRESET_*` env vars, overlaid by values the user saved in the
+//! browser. Parsing and validation are pure; `local_storage` is the shell.
+
+pub mod chains;
+#[cfg(target_arch = "wasm32")]
+pub mod local_storage;
+
+use std::collections::BTreeMap;
+
+use ethers_core::{types::Address, utils::to_checksum};
+
+use chains::parse_chain_id;
+
+/// nft.storage's HTTP API, the storage service Minty uploads to by default.
+pub const DEFAULT_STORAGE_ENDPOINT: &str = "https://api.nft.storage";
+/// nft.storage's path gateway; a CID and path are appended to it.
+pub const DEFAULT_GATEWAY: &str = "https://nftstorage.link/ipfs/";
+
+/// Names of the build-time env vars, as the user must spell them.
+pub mod env {
+    pub const CHAIN_ID: &str = "MINTY_PRESET_CHAIN_ID";
+    pub const CONTRACT: &str = "MINTY_PRESET_CONTRACT";
+    pub const RPC_URL: &str = "MINTY_PRESET_RPC_URL";
+    pub const STORAGE_ENDPOINT: &str = "MINTY_PRESET_STORAGE_ENDPOINT";
+    pub const GATEWAY: &str = "MINTY_PRESET_GATEWAY";
+}
+
+/// localStorage keys of the values a user can save over the presets.
+pub mod keys {
+    pub const CHAIN_ID: &str = "minty.chain_id";
+    /// A JSON object from decimal chain id to contract address.
+    pub const CONTRACTS: &str = "minty.contracts";
+    pub const RPC_URL: &str = "minty.rpc_url";
+    pub const STORAGE_ENDPOINT: &str = "minty.storage_endpoint";
+    pub const GATEWAY: &str = "minty.gateway";
+}
+
+/// Build-time presets exactly as given; `Settings::from_presets` checks them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Presets {
+    pub chain_id: Option<&'static str>,
+    pub contract: Option<&'static str>,
+    pub rpc_url: Option<&'static str>,
+    pub storage_endpoint: Option<&'static str>,
+    pub gateway: Option<&'static str>,
+}
+
+impl Presets {
+    /// The presets this binary was compiled with (cargo rebuilds when they change).
+    pub const BUILD: Presets = Presets {
+        chain_id: option_env!("MINTY_PRESET_CHAIN_ID"),
+        contract: option_env!("MINTY_PRESET_CONTRACT"),
+        rpc_url: option_env!("MINTY_PRESET_RPC_URL"),
+        storage_endpoint: option_env!("MINTY_PRESET_STORAGE_ENDPOINT"),
+        gateway: option_env!("MINTY_PRESET_GATEWAY"),
+    };
+}
+
+/// A setting that could not be used; the app keeps the previous value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{key} is not a chain id: {value:?}. Write it in decimal, e.g. 31337.")]
+    InvalidChainId { key: &'static str, value: String },
+    #[error("{key} is not an Ethereum address: {value:?}. Write 0x followed by 40 hex digits.")]
+    InvalidAddress { key: &'static str, value: String },
+    #[error("{key} has a mixed-case address with a wrong EIP-55 checksum: {value:?}. Copy the address again.")]
+    BadChecksum { key: &'static str, value: String },
+    #[error("{key} is not an http(s) URL: {value:?}.")]
+    InvalidUrl { key: &'static str, value: String },
+    #[error("{key} is not a JSON object from chain id to contract address.")]
+    InvalidContracts { key: &'static str },
+    #[error("MINTY_PRESET_CONTRACT is set but MINTY_PRESET_CHAIN_ID is not: set the chain the contract is deployed on.")]
+    ContractWithoutChain,
+}
+
+/// The configuration in effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The chain this deployment expects the wallet to be on, if any.
+    pub chain_id: Option<u64>,
+    /// The Minty contract's address on each chain it is known on.
+    pub contracts: BTreeMap<u64, Address>,
+    /// A JSON-RPC endpoint for reading the chain without the wallet.
+    pub rpc_url: Option<String>,
+    /// Base URL of the storage service's HTTP API, without a trailing `/`.
+    pub storage_endpoint: String,
+    /// Path-gateway prefix ending in `/`, to which `CID/path` is appended.
+    pub gateway: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            chain_id: None,
+            contracts: BTreeMap::new(),
+            rpc_url: None,
+            storage_endpoint: DEFAULT_STORAGE_ENDPOINT.to_owned(),
+            gateway: DEFAULT_GATEWAY.to_owned(),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults overridden by every valid preset; invalid presets are reported.
+    pub fn from_presets(presets: &Presets) -> (Settings, Vec<SettingsError>) {
+        let mut settings = Settings::default();
+        let mut problems = Vec::new();
+        settings.overlay_fields(&mut problems, |field| {
+            let value = match field {
+                Field::ChainId => presets.chain_id,
+                Field::RpcUrl => presets.rpc_url,
+                Field::StorageEndpoint => presets.storage_endpoint,
+                Field::Gateway => presets.gateway,
+            };
+            (field.env_var(), value.map(str::to_owned))
+        });
+        if let Some(contract) = check(&mut problems, presets.contract, |v| {
+            address_in(env::CONTRACT, v)
+        }) {
+            match settings.chain_id {
+                Some(chain_id) => {
+                    settings.contracts.insert(chain_id, contract);
+                }
+                None if unset(presets.chain_id) => {
+                    problems.push(SettingsError::ContractWithoutChain)
+                }
+                // The unusable chain id was reported already.
+                None => {}
+            }
+        }
+        (settings, problems)
+    }
+
+    /// These settings overridden by every valid saved value; `saved` reads a
+    /// key (see [`keys`]). Invalid saved values are reported and skipped.
+    pub fn overlay_saved(
+        mut self,
+        saved: impl Fn(&str) -> Option<String>,
+    ) -> (Settings, Vec<SettingsError>) {
+        let mut problems = Vec::new();
+        self.overlay_fields(&mut problems, |field| {
+            (field.saved_key(), saved(field.saved_key()))
+        });
+        if let Some(json) = saved(keys::CONTRACTS).filter(|json| !json.trim().is_empty()) {
+            self.overlay_contracts(&mut problems, &json);
+        }
+        (self, problems)
+    }
+
+    /// The Minty contract on the chain this deployment expects.
+    pub fn contract(&self) -> Option<Address> {
+        self.contract_on(self.chain_id?)
+    }
+
+    /// The Minty contract on `chain_id`, if one is configured there.
+    pub fn contract_on(&self, chain_id: u64) -> Option<Address> {
+        self.contracts.get(&chain_id).copied()
+    }
+
+    /// Overrides each plain field that `read` (giving its key and text) sets validly.
+    fn overlay_fields(
+        &mut self,
+        problems: &mut Vec<SettingsError>,
+        read: impl Fn(Field) -> (&'static str, Option<String>),
+    ) {
+        let (key, value) = read(Field::ChainId);
+        if let Some(chain_id) = check(problems, value.as_deref(), |v| chain_id_in(key, v)) {
+            self.chain_id = Some(chain_id);
+        }
+        let (key, value) = read(Field::RpcUrl);
+        if let Some(url) = check(problems, value.as_deref(), |v| url_in(key, v)) {
+            self.rpc_url = Some(url);
+        }
+        let (key, value) = read(Field::StorageEndpoint);
+        if let Some(url) = check(problems, value.as_deref(), |v| url_in(key, v)) {
+            self.storage_endpoint = url.trim_end_matches('/').to_owned();
+        }
+        let (key, value) = read(Field::Gateway);
+        if let Some(url) = check(problems, value.as_deref(), |v| url_in(key, v)) {
+            // A path gateway is a prefix: `…/ipfs` and `…/ipfs/` mean the same.
+            self.gateway = format!("{}/", url.trim_end_matches('/'));
+        }
+    }
+
+    fn overlay_contracts(&mut self, problems: &mut Vec<SettingsError>, json: &str) {
+        let Ok(entries) = serde_json::from_str::<BTreeMap<String, String>>(json) else {
+            problems.push(SettingsError::InvalidContracts {
+                key: keys::CONTRACTS,
+            });
+            return;
+        };
+        for (chain_id, address) in entries {
+            match (
+                chain_id_in(keys::CONTRACTS, &chain_id),
+                address_in(keys::CONTRACTS, &address),
+            ) {
+                (Ok(chain_id), Ok(address)) => {
+                    self.contracts.insert(chain_id, address);
+                }
+                (Err(problem), _) | (_, Err(problem)) => problems.push(problem),
+            }
+        }
+    }
+}
+
+/// The settings both layers (presets and saved values) can set as plain text.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    ChainId,
+    RpcUrl,
+    StorageEndpoint,
+    Gateway,
+}
+
+impl Field {
+    fn env_var(self) -> &'static str {
+        match self {
+            Field::ChainId => env::CHAIN_ID,
+            Field::RpcUrl => env::RPC_URL,
+            Field::StorageEndpoint => env::STORAGE_ENDPOINT,
+            Field::Gateway => env::GATEWAY,
+        }
+    }
+
+    fn saved_key(self) -> &'static str {
+        match self {
+            Field::ChainId => keys::CHAIN_ID,
+            Field::RpcUrl => keys::RPC_URL,
+            Field::StorageEndpoint => keys::STORAGE_ENDPOINT,
+            Field::Gateway => keys::GATEWAY,
+        }
+    }
+}
+
+/// An env var set to "" or a blank saved value means "not set".
+fn unset(value: Option<&str>) -> bool {
+    value.is_none_or(|value| value.trim().is_empty())
+}
+
+/// Parses a value that is set, recording the problem if it is invalid.
+fn check<T>(
+    problems: &mut Vec<SettingsError>,
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, SettingsError>,
+) -> Option<T> {
+    let value = value.map(str::trim).filter(|value| !value.is_empty())?;
+    parse(value).map_err(|problem| problems.push(problem)).ok()
+}
+
+fn chain_id_in(key: &'static str, value: &str) -> Result<u64, SettingsError> {
+    parse_chain_id(value).ok_or_else(|| SettingsError::InvalidChainId {
+        key,
+        value: value.to_owned(),
+    })
+}
+
+fn address_in(key: &'static str, value: &str) -> Result<Address, SettingsError> {
+    let invalid = || SettingsError::InvalidAddress {
+        key,
+        value: value.to_owned(),
+    };
+    let hex = value.strip_prefix("0x").ok_or_else(invalid)?;
+    if hex.len() != 40 {
+        return Err(invalid());
+    }
+    let address: Address = hex.parse().map_err(|_| invalid())?;
+    // EIP-55: an all-lower or all-upper address carries no checksum;
+    // a mixed-case one must match it exactly.
+    let mixed_case =
+        hex.chars().any(|c| c.is_ascii_lowercase()) && hex.chars().any(|c| c.is_ascii_uppercase());
+    if mixed_case && to_checksum(&address, None) != value {
+        return Err(SettingsError::BadChecksum {
+            key,
+            value: value.to_owned(),
+        });
+    }
+    Ok(address)
+}
+
+fn url_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
+    let lower = value.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !value.chars().any(char::is_whitespace) =>
+        {
+            Ok(value.to_owned())
+        }
+        _ => Err(SettingsError::InvalidUrl {
+            key,
+            value: value.to_owned(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,13 @@
+//! The user's Ethereum wallet, reached through EIP-1193 (`window.ethereum`):
+//! a transport for ethers-providers, and the wallet's state for the UI.
+
+pub mod address;
+#[cfg(target_arch = "wasm32")]
+pub mod eip1193;
+#[cfg(target_arch = "wasm32")]
+mod error;
+#[cfg(target_arch = "wasm32")]
+mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub use {eip1193::Eip1193, error::WalletError, state::WalletContext};

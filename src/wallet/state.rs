@@ -1,0 +1,129 @@
+//! The wallet as the UI sees it: signals for the connected account and its
+//! chain, kept current by the wallet's own events without a page reload.
+
+use ethers_providers::JsonRpcClient;
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+
+use super::{Eip1193, WalletError};
+use crate::settings::chains::parse_chain_id;
+
+/// Provided by the app root; every field is a signal, so it is `Copy`.
+#[derive(Debug, Clone, Copy)]
+pub struct WalletContext {
+    /// Whether the page had an EIP-1193 wallet when the app started.
+    pub installed: bool,
+    /// The selected account, exactly as the wallet spells it.
+    pub account: RwSignal<Option<String>>,
+    pub chain_id: RwSignal<Option<u64>>,
+    /// A connect request is waiting for the user in the wallet.
+    pub connecting: RwSignal<bool>,
+    /// The last failure, shown until the next attempt.
+    pub error: RwSignal<Option<WalletError>>,
+}
+
+impl WalletContext {
+    /// Detects the wallet and follows its events until the current reactive
+    /// owner is cleaned up. Nothing is asked of the user until `connect`.
+    pub fn start() -> WalletContext {
+        let wallet = WalletContext {
+            installed: Eip1193::is_installed(),
+            account: RwSignal::new(None),
+            chain_id: RwSignal::new(None),
+            connecting: RwSignal::new(false),
+            error: RwSignal::new(None),
+        };
+        if wallet.installed {
+            wallet.follow_events();
+        }
+        wallet
+    }
+
+    /// Asks the wallet to share an account (it shows its prompt), then reads
+    /// the chain. A second click while the prompt is open is sent anyway:
+    /// the wallet answers "already waiting", which tells the user where to look.
+    pub fn connect(self) {
+        self.connecting.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match request_account().await {
+                Ok((account, chain_id)) => {
+                    self.chain_id.set(Some(chain_id));
+                    self.account.set(Some(account));
+                }
+                Err(error) => self.error.set(Some(error)),
+            }
+            self.connecting.set(false);
+        });
+    }
+
+    fn follow_events(self) {
+        let on_accounts = Closure::<dyn FnMut(JsValue)>::new(move |accounts: JsValue| {
+            // An empty list means the user disconnected this site in the wallet.
+            let account = serde_wasm_bindgen::from_value::<Vec<String>>(accounts)
+                .ok()
+                .and_then(|accounts| accounts.into_iter().next());
+            if account.is_some() {
+                self.error.set(None);
+                if self.chain_id.get_untracked().is_none() {
+                    self.refresh_chain();
+                }
+            }
+            self.account.set(account);
+        });
+        let on_chain = Closure::<dyn FnMut(JsValue)>::new(move |chain_id: JsValue| {
+            self.chain_id
+                .set(chain_id.as_string().as_deref().and_then(parse_chain_id));
+        });
+        let listeners = Listeners(vec![
+            ("accountsChanged", on_accounts),
+            ("chainChanged", on_chain),
+        ]);
+        for (event, listener) in &listeners.0 {
+            if let Err(error) = Eip1193::on(event, listener.as_ref().unchecked_ref()) {
+                self.error.set(Some(error));
+            }
+        }
+        // Owned by the current reactive owner: disposing it unsubscribes.
+        StoredValue::new_local(listeners);
+    }
+
+    fn refresh_chain(self) {
+        spawn_local(async move {
+            match read_chain_id().await {
+                Ok(chain_id) => self.chain_id.set(Some(chain_id)),
+                Err(error) => self.error.set(Some(error)),
+            }
+        });
+    }
+}
+
+async fn request_account() -> Result<(String, u64), WalletError> {
+    let accounts: Vec<String> = Eip1193.request("eth_requestAccounts", ()).await?;
+    let account = accounts
+        .into_iter()
+        .next()
+        .ok_or_else(|| WalletError::Other("it shared no account".to_owned()))?;
+    Ok((account, read_chain_id().await?))
+}
+
+async fn read_chain_id() -> Result<u64, WalletError> {
+    let chain_id: String = Eip1193.request("eth_chainId", ()).await?;
+    parse_chain_id(&chain_id)
+        .ok_or_else(|| WalletError::Decode(format!("{chain_id:?} is not a chain id")))
+}
+
+/// A wallet event's name and the closure the wallet calls for it.
+type Listener = (&'static str, Closure<dyn FnMut(JsValue)>);
+
+/// Wallet event listeners, removed from the wallet when dropped.
+struct Listeners(Vec<Listener>);
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        for (event, listener) in &self.0 {
+            // A wallet that is gone has nothing left to unsubscribe.
+            let _ = Eip1193::remove_listener(event, listener.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A small blocking JSON-RPC client for talking to anvil (or any node).
+
+use ethers_core::types::{Address, H256, U256};
+use serde_json::{json, Value};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum RpcError {
+    #[error("cannot reach the JSON-RPC endpoint {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("{method} failed: {message} (code {code})")]
+    Node {
+        method: String,
+        code: i64,
+        message: String,
+        /// Revert data, when the node returns it.
+        data: Option<String>,
+    },
+    #[error("{method} returned an unexpected answer: {answer}")]
+    Unexpected { method: String, answer: String },
+    #[error("transaction {0:?} was not mined in time")]
+    NotMined(H256),
+}
+
+/// A mined transaction's receipt, reduced to what the stack and tests use.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub success: bool,
+    pub contract_address: Option<Address>,
+    /// (emitter, topics) of each log, in order.
+    pub logs: Vec<(Address, Vec<H256>)>,
+}
+
+pub struct RpcClient {
+    url: String,
+    agent: ureq::Agent,
+}
+
+impl RpcClient {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            agent: ureq::AgentBuilder::new()
+                .timeout(std::time::Duration::from_secs(30))
+                .build(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn request(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let answer: Value = match self.agent.post(&self.url).send_json(body) {
+            Ok(response) => response.into_json().map_err(|e| self.unreachable(e))?,
+            // Nodes answer JSON-RPC errors with HTTP 200, but some proxies use 4xx/5xx.
+            Err(ureq::Error::Status(_, response)) => {
+                response.into_json().map_err(|e| self.unreachable(e))?
+            }
+            Err(error) => return Err(self.unreachable(error)),
+        };
+        if let Some(error) = answer.get("error") {
+            return Err(RpcError::Node {
+                method: method.to_owned(),
+                code: error["code"].as_i64().unwrap_or_default(),
+                message: error["message"]
+                    .as_str()
+                    .unwrap_or("unknown error")
+                    .to_owned(),
+                data: error["data"].as_str().map(str::to_owned),
+            });
+        }
+        Ok(answer["result"].clone())
+    }
+
+    fn unreachable(&self, error: impl std::fmt::Display) -> RpcError {
+        RpcError::Unreachable {
+            url: self.url.clone(),
+            reason: error.to_string(),
+        }
+    }
+
+    pub fn chain_id(&self) -> Result<u64, RpcError> {
+        let answer = self.request("eth_chainId", json!([]))?;
+        parse_quantity(&answer)
+            .map(|id| id.as_u64())
+            .ok_or_else(|| unexpected("eth_chainId", &answer))
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Address>, RpcError> {
+        let answer = self.request("eth_accounts", json!([]))?;
+        serde_json::from_value(answer.clone()).map_err(|_| unexpected("eth_accounts", &answer))
+    }
+
+    pub fn code_at(&self, address: Address) -> Result<Vec<u8>, RpcError> {
+        let answer = self.request("eth_getCode", json!([address, "latest"]))?;
+        parse_bytes(&answer).ok_or_else(|| unexpected("eth_getCode", &answer))
+    }
+
+    /// `eth_call` against the latest block; a revert comes back as
+    /// `RpcError::Node` with the revert data.
+    pub fn call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, RpcError> {
+        let answer = self.request(
+            "eth_call",
+            json!([{"to": to, "data": hex_string(data)}, "latest"]),
+        )?;
+        parse_bytes(&answer).ok_or_else(|| unexpected("eth_call", &answer))
+    }
+
+    /// Sends a transaction from an account the node holds unlocked (anvil's
+    /// dev accounts), returning its hash.
+    pub fn send_transaction(
+        &self,
+        from: Address,
+        to: Option<Address>,
+        data: &[u8],
+    ) -> Result<H256, RpcError> {
+        let mut transaction = json!({"from": from, "data": hex_string(data)});
+        if let Some(to) = to {
+            transaction["to"] = json!(to);
+        }
+        let answer = self.request("eth_sendTransaction", json!([transaction]))?;
+        serde_json::from_value(answer.clone())
+            .map_err(|_| unexpected("eth_sendTransaction", &answer))
+    }
+
+    pub fn wait_for_receipt(&self, hash: H256) -> Result<Receipt, RpcError> {
+        for _ in 0..300 {
+            let answer = self.request("eth_getTransactionReceipt", json!([hash]))?;
+            if !answer.is_null() {
+                return parse_receipt(&answer)
+                    .ok_or_else(|| unexpected("eth_getTransactionReceipt", &answer));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(RpcError::NotMined(hash))
+    }
+}
+
+fn unexpected(method: &str, answer: &Value) -> RpcError {
+    RpcError::Unexpected {
+        method: method.to_owned(),
+        answer: answer.to_string(),
+    }
+}
+
+pub fn hex_string(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(2 + bytes.len() * 2);
+    text.push_str("0x");
+    for byte in bytes {
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
+}
+
+pub fn parse_bytes(value: &Value) -> Option<Vec<u8>> {
+    let digits = value.as_str()?.strip_prefix("0x")?;
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn parse_quantity(value: &Value) -> Option<U256> {
+    U256::from_str_radix(value.as_str()?.strip_prefix("0x")?, 16).ok()
+}
+
+fn parse_receipt(value: &Value) -> Option<Receipt> {
+    let logs = value["logs"]
+        .as_array()?
+        .iter()
+        .map(|log| {
+            let emitter: Address = serde_json::from_value(log["address"].clone()).ok()?;
+            let topics: Vec<H256> = serde_json::from_value(log["topics"].clone()).ok()?;
+            Some((emitter, topics))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Receipt {
+        success: value["status"].as_str() == Some("0x1"),
+        contract_address: serde_json::from_value(value["contractAddress"].clone()).ok(),
+        logs,
+    })
+}

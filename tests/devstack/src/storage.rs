@@ -1,0 +1,96 @@
+//! The local storage service: nft.storage's HTTP API (`POST /upload`,
+//! `GET /check/{cid}`, `GET /{cid}`) plus an IPFS path gateway
+//! (`GET /ipfs/{cid}[/path]`), backed by a directory that persists.
+//!
+//! It stands in for nft.storage, whose Classic upload API stopped accepting
+//! data on 2024-06-30, during development and tests. CIDs are computed with
+//! the app's own importer under the `nft-storage` profile, as the nft.storage
+//! client computed them.
+
+pub mod api;
+pub mod blockstore;
+pub mod content_type;
+pub mod gateway;
+pub mod uploads;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use blockstore::Blockstore;
+use uploads::UploadIndex;
+
+/// nft.storage accepted at most 100 MiB per `/upload` request.
+pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    pub data_dir: PathBuf,
+    /// When set, only this token is accepted; otherwise any non-empty one.
+    pub required_token: Option<String>,
+}
+
+pub struct StorageState {
+    pub config: StorageConfig,
+    pub blocks: Blockstore,
+    pub uploads: UploadIndex,
+}
+
+pub fn router(config: StorageConfig) -> std::io::Result<Router> {
+    let state = Arc::new(StorageState {
+        blocks: Blockstore::open(config.data_dir.join("blocks"))?,
+        uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
+        config,
+    });
+    Ok(Router::new()
+        .route("/upload", post(api::upload))
+        .route("/check/{cid}", get(api::check))
+        .route("/ipfs/{cid}", get(gateway::serve_root))
+        .route("/ipfs/{cid}/{*path}", get(gateway::serve_path))
+        .route("/{cid}", get(api::status))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(middleware::from_fn(cors))
+        .with_state(state))
+}
+
+/// Serves until the listener fails or the task is dropped.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: StorageConfig,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(config)?).await
+}
+
+/// Any page may call the API and read the gateway, as with the real
+/// services; the token is never a cookie, so this exposes nothing.
+async fn cors(request: Request, next: Next) -> Response {
+    let mut response = if request.method() == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, POST, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Authorization, Content-Type"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
+}
