@@ -1,0 +1,86 @@
+// The harness proves itself: the app loads against the local stack, and the
+// test wallet connects like MetaMask would.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, launchBrowser, openApp, screenshotPath, startStack
+} from './harness.mjs'
+
+describe('foundation: the app on the local stack', () => {
+  let stack
+  let browser
+
+  before(async () => {
+    stack = await startStack()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await stack?.stop()
+  })
+
+  it('loads preconfigured for the local chain, contract, storage and gateway', async () => {
+    const page = await openApp(browser, stack)
+    await page.getByTestId('config-chain').waitFor()
+    assert.match(await page.getByTestId('config-chain').innerText(), new RegExp(String(CHAIN_ID)))
+    // anvil's first deployment from its first dev account lands here.
+    assert.match(
+      (await page.getByTestId('config-contract').innerText()).toLowerCase(),
+      /0x5fbdb2315678afecb367f032d93f642f64180aa3/
+    )
+    assert.match(await page.getByTestId('config-storage-endpoint').innerText(), new RegExp(stack.storageUrl))
+    assert.match(await page.getByTestId('config-gateway').innerText(), new RegExp(`${stack.storageUrl}/ipfs/`))
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('shows the connected dev account and chain id after "Connect wallet"', async () => {
+    for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const page = await openApp(browser, stack, { viewport })
+      await page.getByTestId('connect-wallet').click()
+      const account = page.getByTestId('wallet-account')
+      await account.waitFor()
+      assert.equal((await account.getAttribute('title')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+      assert.match(await account.innerText(), /0xf39F…2266/i)
+      assert.match(await page.getByTestId('wallet-chain').innerText(), new RegExp(String(CHAIN_ID)))
+      await page.screenshot({ path: screenshotPath(`connected-${name}`), fullPage: true })
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    }
+  })
+
+  it('says the wallet rejected the request when the user refuses to connect', async () => {
+    const page = await openApp(browser, stack)
+    await page.evaluate(() => window.__testWallet.refuse('eth_requestAccounts'))
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-error').waitFor()
+    assert.match(await page.getByTestId('wallet-error').innerText(), /rejected/i)
+    assert.equal(await page.getByTestId('wallet-account').count(), 0)
+    await page.context().close()
+  })
+
+  it('follows account and chain changes live, without a reload', async () => {
+    const page = await openApp(browser, stack)
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await page.evaluate((account) => window.__testWallet.setAccounts([account]), DEV_ACCOUNTS[1])
+    await page.waitForFunction(
+      (account) => document.querySelector('[data-testid="wallet-account"]')?.title.toLowerCase() === account,
+      DEV_ACCOUNTS[1].toLowerCase()
+    )
+    await page.evaluate(() => window.__testWallet.switchChain('0xaa36a7'))
+    await page.waitForFunction(() => /11155111/.test(document.querySelector('[data-testid="wallet-chain"]')?.textContent))
+    assert.match(await page.getByTestId('wallet-chain').innerText(), /Sepolia/)
+    await page.context().close()
+  })
+
+  it('explains that a wallet is needed when none is installed', async () => {
+    const page = await openApp(browser, stack, { wallet: false })
+    await page.getByTestId('no-wallet').waitFor()
+    const link = page.getByTestId('no-wallet').locator('a[href^="https://metamask.io"]')
+    assert.equal(await link.count(), 1)
+    await page.screenshot({ path: screenshotPath('no-wallet-desktop') })
+    await page.context().close()
+  })
+})

@@ -1,0 +1,122 @@
+// End-to-end harness: starts the real local stack (anvil with Minty, the
+// storage service, trunk serve) on test ports, drives Debian's Chromium
+// headless through playwright-core, and injects the test wallet.
+import { spawn } from 'node:child_process'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const repoRoot = path.resolve(here, '../..')
+export const artifactsDir = path.join(here, 'artifacts')
+mkdirSync(artifactsDir, { recursive: true })
+
+// Ports apart from the dev stack's defaults, so a running `npm run dev`
+// does not collide with the tests.
+export const ports = { anvil: 18545, storage: 18787, app: 18080 }
+export const CHAIN_ID = 31337
+export const CHAIN_ID_HEX = '0x7a69'
+// anvil's first dev accounts (from its public test mnemonic).
+export const DEV_ACCOUNTS = [
+  '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+  '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+]
+
+const devstackBinary = path.join(repoRoot, 'target/debug/minty-devstack')
+// The first trunk build of the app can take minutes on a small machine.
+const STACK_START_TIMEOUT_MS = 20 * 60 * 1000
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export async function startStack ({ storageToken } = {}) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minty-e2e-'))
+  const args = [
+    'up', '--fresh', '--data-dir', dataDir,
+    '--anvil-port', String(ports.anvil),
+    '--storage-port', String(ports.storage),
+    '--app-port', String(ports.app)
+  ]
+  if (storageToken) args.push('--storage-token', storageToken)
+  const logPath = path.join(artifactsDir, 'stack.log')
+  const log = createWriteStream(logPath)
+  const child = spawn(devstackBinary, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout.pipe(log)
+  child.stderr.pipe(log)
+  let exited = null
+  const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve() }))
+
+  const stack = {
+    appUrl: `http://127.0.0.1:${ports.app}`,
+    rpcUrl: `http://127.0.0.1:${ports.anvil}`,
+    storageUrl: `http://127.0.0.1:${ports.storage}`,
+    async stop () {
+      if (!exited) {
+        child.kill('SIGTERM')
+        await Promise.race([exit, sleep(15000)])
+        if (!exited) process.kill(-child.pid, 'SIGKILL')
+      }
+      log.end()
+    }
+  }
+
+  const deadline = Date.now() + STACK_START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(`the local stack exited (${JSON.stringify(exited)}):\n${tail(logPath)}`)
+    }
+    if (await appIsServed(stack.appUrl)) return stack
+    await sleep(500)
+  }
+  await stack.stop()
+  throw new Error(`the app was not served within ${STACK_START_TIMEOUT_MS / 60000} minutes:\n${tail(logPath)}`)
+}
+
+async function appIsServed (appUrl) {
+  try {
+    const response = await fetch(appUrl + '/')
+    return response.ok && (await response.text()).includes('.wasm')
+  } catch {
+    return false
+  }
+}
+
+function tail (file) {
+  return readFileSync(file, 'utf8').split('\n').slice(-40).join('\n')
+}
+
+export function launchBrowser () {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    // Without these, Chromium stalls reaching Google's services on a closed network.
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'
+    ]
+  })
+}
+
+export const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1280, height: 800 }
+
+/// Opens the app in a fresh browser context, with the test wallet unless
+/// `wallet: false`. Page errors are collected so tests can assert none.
+export async function openApp (browser, stack, { wallet = true, path: route = '/', viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ viewport })
+  if (wallet) {
+    const config = { chains: { [CHAIN_ID_HEX]: stack.rpcUrl }, chainId: CHAIN_ID_HEX, account: DEV_ACCOUNTS[0] }
+    await context.addInitScript({ content: `window.__testWalletConfig = ${JSON.stringify(config)};` })
+    await context.addInitScript({ path: path.join(here, 'test-wallet.js') })
+  }
+  const page = await context.newPage()
+  page.pageErrors = []
+  page.on('pageerror', (error) => page.pageErrors.push(error))
+  await page.goto(stack.appUrl + route)
+  return page
+}
+
+export function screenshotPath (name) {
+  return path.join(artifactsDir, `${name}.png`)
+}

@@ -1,0 +1,125 @@
+// The test wallet: an EIP-1193 provider injected into the page before it
+// loads, standing in for MetaMask in end-to-end tests. It forwards to a
+// real anvil, whose dev accounts are unlocked, and behaves as MetaMask does
+// where the app can tell: account and chain events, 4001 when the user
+// refuses, 4902 for an unknown chain. Test-only: never shipped with the app.
+//
+// Configured by `window.__testWalletConfig = { chains: {"0x7a69": rpcUrl},
+// chainId: "0x7a69", account: "0x…" }`, set before this script runs.
+// Tests steer it through `window.__testWallet`.
+(() => {
+  const config = window.__testWalletConfig
+  if (!config) return
+
+  const chains = { ...config.chains }
+  let chainId = config.chainId
+  let connected = []
+  const refusals = new Set()
+  const listeners = { accountsChanged: [], chainChanged: [], connect: [], disconnect: [] }
+  const log = []
+
+  const providerError = (code, message, data) => {
+    const error = new Error(message)
+    error.code = code
+    if (data !== undefined) error.data = data
+    return error
+  }
+
+  const emit = (event, value) => {
+    for (const listener of [...(listeners[event] || [])]) {
+      try { listener(value) } catch (e) { console.error('test wallet listener failed', e) }
+    }
+  }
+
+  let nextId = 1
+  const forward = async (method, params) => {
+    const response = await fetch(chains[chainId], {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: params || [] })
+    })
+    const answer = await response.json()
+    if (answer.error) {
+      throw providerError(answer.error.code, answer.error.message, answer.error.data)
+    }
+    return answer.result
+  }
+
+  const refuseIfAsked = (method) => {
+    if (refusals.has(method) || refusals.has('*')) {
+      throw providerError(4001, 'MetaMask Tx Signature: User denied transaction signature.')
+    }
+  }
+
+  const handlers = {
+    eth_requestAccounts: async () => {
+      refuseIfAsked('eth_requestAccounts')
+      if (connected.length === 0) {
+        connected = [config.account]
+        emit('accountsChanged', connected)
+      }
+      return connected
+    },
+    eth_accounts: async () => connected,
+    eth_chainId: async () => chainId,
+    net_version: async () => String(parseInt(chainId, 16)),
+    wallet_switchEthereumChain: async ([{ chainId: wanted }]) => {
+      refuseIfAsked('wallet_switchEthereumChain')
+      const target = wanted.toLowerCase()
+      if (!chains[target]) {
+        throw providerError(4902, `Unrecognized chain ID "${wanted}". Try adding the chain using wallet_addEthereumChain first.`)
+      }
+      if (target !== chainId) {
+        chainId = target
+        emit('chainChanged', chainId)
+      }
+      return null
+    },
+    wallet_addEthereumChain: async ([chain]) => {
+      refuseIfAsked('wallet_addEthereumChain')
+      const url = (chain.rpcUrls || [])[0]
+      // Tests only ever talk to loopback.
+      if (!url || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url + '/')) {
+        throw providerError(-32602, 'The test wallet only adds loopback RPC URLs.')
+      }
+      chains[chain.chainId.toLowerCase()] = url
+      return handlers.wallet_switchEthereumChain([{ chainId: chain.chainId }])
+    },
+    eth_sendTransaction: async ([transaction]) => {
+      if (connected.length === 0) throw providerError(4100, 'The requested account has not been authorized by the user.')
+      refuseIfAsked('eth_sendTransaction')
+      return forward('eth_sendTransaction', [{ ...transaction, from: connected[0] }])
+    }
+  }
+
+  const ethereum = {
+    isMetaMask: true,
+    async request (args) {
+      if (!args || typeof args.method !== 'string') {
+        throw providerError(-32600, 'Expected a single, non-array, object argument.')
+      }
+      const { method, params } = args
+      log.push({ method, params })
+      const handler = handlers[method]
+      return handler ? handler(params || []) : forward(method, params)
+    },
+    on (event, listener) {
+      (listeners[event] = listeners[event] || []).push(listener)
+      return ethereum
+    },
+    removeListener (event, listener) {
+      listeners[event] = (listeners[event] || []).filter((l) => l !== listener)
+      return ethereum
+    }
+  }
+
+  window.__testWallet = {
+    refuse (method) { refusals.add(method) },
+    allow (method) { refusals.delete(method) },
+    requests () { return log.map((entry) => entry.method) },
+    setAccounts (accounts) { connected = accounts; emit('accountsChanged', connected) },
+    addChain (id, url) { chains[id.toLowerCase()] = url },
+    switchChain (id) { chainId = id.toLowerCase(); emit('chainChanged', chainId) }
+  }
+  window.ethereum = ethereum
+})()

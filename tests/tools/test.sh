@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# README command two: every test. Native unit and integration tests (the
+# pure core, the CLI against ipfs-car, the contract against anvil, the
+# storage service), the contract artifact check, then end-to-end stories in
+# headless Chromium against the real local stack.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash tests/tools/install.sh --browser
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+echo "==> cargo test (core, CLI conformance, contract, storage service)"
+cargo test --workspace
+
+echo "==> contract artifact and end-to-end tests"
+cargo build --quiet -p minty-devstack
+node --test --test-concurrency=1 tests/contract/*.test.mjs tests/e2e/*.test.mjs
