@@ -10,6 +10,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod blob_pack;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 pub mod eth;
 pub mod ipfs;

@@ -5,9 +5,15 @@ use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use minty::ipfs::resolve::BlockSource;
 use minty::ipfs::{Block, Cid};
+
+/// Numbers each write's temporary file: concurrent uploads often carry the
+/// same blocks, and writers sharing one temporary file truncate each other's
+/// bytes and lose the rename race.
+static NEXT_TEMPORARY: AtomicU64 = AtomicU64::new(0);
 
 pub struct Blockstore {
     directory: PathBuf,
@@ -34,7 +40,11 @@ impl Blockstore {
         if path.exists() {
             return Ok(());
         }
-        let temporary = path.with_extension(format!("partial-{}", std::process::id()));
+        let temporary = path.with_extension(format!(
+            "partial-{}-{}",
+            std::process::id(),
+            NEXT_TEMPORARY.fetch_add(1, Ordering::Relaxed)
+        ));
         fs::write(&temporary, &block.bytes)?;
         fs::rename(&temporary, &path)
     }

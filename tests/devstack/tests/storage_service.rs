@@ -1,0 +1,460 @@
+//! The local storage service over real HTTP, as the app and nft.storage's
+//! clients use it: uploads in all three body shapes, tokens, the status and
+//! check endpoints, the path gateway, CORS, and persistence across restarts.
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use minty::ipfs::car::encode_car;
+use minty::ipfs::pack::{pack_file, pack_files};
+use minty::ipfs::profile::NFT_STORAGE;
+use minty_devstack::storage::{self, StorageConfig};
+use serde_json::{json, Value};
+
+/// The service on an ephemeral port, served by a runtime of its own.
+/// Dropping it shuts the runtime down, which drops the server task, its
+/// connections and its listener, so no test leaves a server behind.
+struct StorageServer {
+    address: SocketAddr,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl StorageServer {
+    fn start(data_dir: &Path, required_token: Option<&str>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+        let address = listener.local_addr().expect("the listener has an address");
+        listener
+            .set_nonblocking(true)
+            .expect("tokio needs a non-blocking listener");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let listener = {
+            let _context = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).expect("tokio adopts the listener")
+        };
+        let config = StorageConfig {
+            data_dir: data_dir.to_owned(),
+            required_token: required_token.map(str::to_owned),
+        };
+        runtime.spawn(async move {
+            if let Err(error) = storage::serve(listener, config).await {
+                // The listener is gone with the task; requests will say so,
+                // and this says why.
+                eprintln!("the storage service stopped: {error}");
+            }
+        });
+        Self {
+            address,
+            runtime: Some(runtime),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+}
+
+impl Drop for StorageServer {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(5));
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// The response whatever its status; ureq reports 4xx/5xx as errors.
+fn answer(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+    match result {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => panic!("the storage service did not answer: {error}"),
+    }
+}
+
+fn body_bytes(response: ureq::Response) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    response
+        .into_reader()
+        .read_to_end(&mut bytes)
+        .expect("read the response body");
+    bytes
+}
+
+fn body_json(response: ureq::Response) -> Value {
+    response.into_json().expect("the answer is JSON")
+}
+
+fn upload(
+    server: &StorageServer,
+    token: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> ureq::Response {
+    let mut request = agent()
+        .post(&server.url("/upload"))
+        .set("Content-Type", content_type);
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    answer(request.send_bytes(body))
+}
+
+/// Uploads `body` as one raw file and returns the CID the service answered.
+fn upload_raw(server: &StorageServer, token: &str, body: &[u8]) -> String {
+    let response = upload(server, Some(token), "application/octet-stream", body);
+    assert_eq!(response.status(), 200);
+    let json = body_json(response);
+    assert_eq!(json["ok"], true, "{json}");
+    json["value"]["cid"]
+        .as_str()
+        .expect("the answer names a CID")
+        .to_owned()
+}
+
+fn get(server: &StorageServer, path: &str, token: Option<&str>) -> ureq::Response {
+    let mut request = agent().get(&server.url(path));
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    answer(request.call())
+}
+
+/// An `{ok: false, error: {message}}` answer's message, after checking the
+/// status and the shape nft.storage's clients parse.
+fn error_message(response: ureq::Response, status: u16) -> String {
+    assert_eq!(response.status(), status);
+    let json = body_json(response);
+    assert_eq!(json["ok"], false, "{json}");
+    let message = json["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the error has no message: {json}"))
+        .to_owned();
+    assert!(!message.is_empty());
+    message
+}
+
+const BOUNDARY: &str = "minty-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A multipart/form-data body as browsers send it (RFC 7578), with
+/// `(field, file name, content type, bytes)` parts.
+fn multipart_body(parts: &[(&str, Option<&str>, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (field, file_name, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(name) => format!("form-data; name=\"{field}\"; filename=\"{name}\""),
+            None => format!("form-data; name=\"{field}\""),
+        };
+        body.extend_from_slice(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+        body.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn multipart_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
+/// Bytes that differ from chunk to chunk, so no two leaves share a CID.
+fn patterned_bytes(length: usize) -> Vec<u8> {
+    (0..length).map(|i| (i * 31 + i / 4093) as u8).collect()
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR not really an image";
+const NOTES: &[u8] = b"Minted on a quiet afternoon.\n";
+
+#[test]
+fn a_raw_upload_gets_the_nft_storage_cid_and_the_gateway_serves_it() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    // Just over four 256 KiB chunks: a balanced tree, not a single leaf.
+    let content = patterned_bytes(1_100_000);
+    let expected = pack_file(NFT_STORAGE, None, &content);
+    assert!(expected.blocks.len() > 2, "the content should span chunks");
+
+    let response = upload(
+        &server,
+        Some("any-token"),
+        "application/octet-stream",
+        &content,
+    );
+
+    assert_eq!(response.status(), 200);
+    let json = body_json(response);
+    assert_eq!(json["ok"], true, "{json}");
+    assert_eq!(json["value"]["cid"], expected.root.to_string());
+    assert_eq!(json["value"]["size"], content.len());
+    let served = get(&server, &format!("/ipfs/{}", expected.root), None);
+    assert_eq!(served.status(), 200);
+    assert!(
+        body_bytes(served) == content,
+        "the gateway served other bytes"
+    );
+}
+
+#[test]
+fn an_upload_without_a_token_is_refused_with_401() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = b"no token, no storage";
+
+    let missing = upload(&server, None, "text/plain", content);
+    let not_bearer = answer(
+        agent()
+            .post(&server.url("/upload"))
+            .set("Authorization", "Basic dXNlcjpwYXNz")
+            .send_bytes(content),
+    );
+    let empty = upload(&server, Some(""), "text/plain", content);
+
+    // A browser page can only read the reason if CORS covers errors too.
+    assert_eq!(missing.header("Access-Control-Allow-Origin"), Some("*"));
+    let message = error_message(missing, 401);
+    assert!(message.contains("Authorization"), "{message}");
+    error_message(not_bearer, 401);
+    error_message(empty, 401);
+    let cid = pack_file(NFT_STORAGE, None, content).root;
+    error_message(get(&server, &format!("/check/{cid}"), None), 404);
+}
+
+#[test]
+fn a_required_token_admits_only_that_token() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), Some("s3cret-token"));
+    let content = b"for the right token only";
+
+    let wrong = upload(&server, Some("guessed-token"), "text/plain", content);
+    error_message(wrong, 401);
+    let cid = pack_file(NFT_STORAGE, None, content).root;
+    error_message(get(&server, &format!("/check/{cid}"), None), 404);
+
+    let right = upload(&server, Some("s3cret-token"), "text/plain", content);
+    assert_eq!(right.status(), 200);
+    assert_eq!(body_json(right)["value"]["cid"], cid.to_string());
+}
+
+#[test]
+fn multipart_files_become_a_directory_served_by_name() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let body = multipart_body(&[
+        ("file", Some("cat.png"), "image/png", PNG),
+        // Only `file` parts are stored, as on nft.storage.
+        ("meta", None, "text/plain", b"not a file"),
+        ("file", Some("notes.txt"), "text/plain", NOTES),
+    ]);
+    let expected = pack_files(NFT_STORAGE, &[("cat.png", PNG), ("notes.txt", NOTES)]).unwrap();
+
+    let response = upload(&server, Some("any-token"), &multipart_type(), &body);
+
+    assert_eq!(response.status(), 200);
+    let json = body_json(response);
+    assert_eq!(json["value"]["cid"], expected.root.to_string(), "{json}");
+    assert_eq!(
+        json["value"]["files"],
+        json!([
+            {"name": "cat.png", "type": "image/png"},
+            {"name": "notes.txt", "type": "text/plain"},
+        ])
+    );
+    let image = get(&server, &format!("/ipfs/{}/cat.png", expected.root), None);
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.content_type(), "image/png");
+    assert_eq!(body_bytes(image), PNG);
+    let notes = get(&server, &format!("/ipfs/{}/notes.txt", expected.root), None);
+    assert_eq!(notes.status(), 200);
+    assert_eq!(notes.content_type(), "text/plain");
+    assert_eq!(body_bytes(notes), NOTES);
+    let listing = get(&server, &format!("/ipfs/{}", expected.root), None);
+    assert_eq!(listing.content_type(), "text/html");
+    let listing = String::from_utf8(body_bytes(listing)).unwrap();
+    assert!(listing.contains("cat.png") && listing.contains("notes.txt"));
+    let missing = get(&server, &format!("/ipfs/{}/dog.png", expected.root), None);
+    assert_eq!(missing.status(), 404);
+}
+
+#[test]
+fn a_car_upload_is_stored_under_its_own_root() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = patterned_bytes(600_000);
+    let packed = pack_file(NFT_STORAGE, Some("a.txt"), &content);
+
+    let response = upload(
+        &server,
+        Some("any-token"),
+        "application/car",
+        &packed.to_car(),
+    );
+
+    assert_eq!(response.status(), 200);
+    let json = body_json(response);
+    assert_eq!(json["value"]["cid"], packed.root.to_string(), "{json}");
+    let served = get(&server, &format!("/ipfs/{}/a.txt", packed.root), None);
+    assert_eq!(served.status(), 200);
+    assert!(
+        body_bytes(served) == content,
+        "the gateway served other bytes"
+    );
+}
+
+#[test]
+fn a_car_with_a_tampered_block_is_refused_naming_that_block() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let packed = pack_file(NFT_STORAGE, Some("a.txt"), &patterned_bytes(600_000));
+    // A leaf in the middle: the blocks before it are sound, so the service
+    // must check every block, not just the first or the root.
+    let mut blocks = packed.blocks.clone();
+    let tampered = 1;
+    blocks[tampered].bytes[100] ^= 0x01;
+    let tampered_cid = blocks[tampered].cid;
+
+    let response = upload(
+        &server,
+        Some("any-token"),
+        "application/car",
+        &encode_car(&packed.root, &blocks),
+    );
+
+    let message = error_message(response, 400);
+    assert!(message.contains(&tampered_cid.to_string()), "{message}");
+    error_message(get(&server, &format!("/check/{}", packed.root), None), 404);
+}
+
+#[test]
+fn check_answers_404_until_the_cid_is_uploaded() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = b"checked before and after";
+    let cid = pack_file(NFT_STORAGE, None, content).root;
+    let path = format!("/check/{cid}");
+
+    error_message(get(&server, &path, None), 404);
+    upload_raw(&server, "any-token", content);
+    // /check is public: no token needed.
+    let after = get(&server, &path, None);
+
+    assert_eq!(after.status(), 200);
+    let json = body_json(after);
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["value"]["cid"], cid.to_string());
+    assert_eq!(json["value"]["pin"]["status"], "pinned");
+}
+
+#[test]
+fn status_is_visible_only_to_the_uploaders_tokens() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = b"mine, not yours";
+    let cid = upload_raw(&server, "alice-token", content);
+    let path = format!("/{cid}");
+
+    let own = get(&server, &path, Some("alice-token"));
+    assert_eq!(own.status(), 200);
+    assert_eq!(body_json(own)["value"]["cid"], cid);
+    error_message(get(&server, &path, Some("bob-token")), 404);
+    error_message(get(&server, &path, None), 401);
+
+    // Uploading the same content makes it Bob's upload too.
+    assert_eq!(upload_raw(&server, "bob-token", content), cid);
+    assert_eq!(get(&server, &path, Some("bob-token")).status(), 200);
+    assert_eq!(get(&server, &path, Some("alice-token")).status(), 200);
+}
+
+#[test]
+fn uploads_survive_a_restart_on_the_same_data_dir() {
+    let data = tempfile::tempdir().unwrap();
+    let content = patterned_bytes(300_000);
+    let body = multipart_body(&[("file", Some("notes.txt"), "text/plain", NOTES)]);
+    let (raw_cid, directory_cid, old_address) = {
+        let server = StorageServer::start(data.path(), None);
+        let raw_cid = upload_raw(&server, "alice-token", &content);
+        let response = upload(&server, Some("alice-token"), &multipart_type(), &body);
+        let directory_cid = body_json(response)["value"]["cid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (raw_cid, directory_cid, server.address)
+    };
+    // The first server is really gone, so the second serves from disk.
+    assert!(TcpStream::connect_timeout(&old_address, Duration::from_secs(2)).is_err());
+
+    let server = StorageServer::start(data.path(), None);
+
+    let raw = get(&server, &format!("/ipfs/{raw_cid}"), None);
+    assert_eq!(raw.status(), 200);
+    assert!(body_bytes(raw) == content, "the gateway served other bytes");
+    let notes = get(&server, &format!("/ipfs/{directory_cid}/notes.txt"), None);
+    assert_eq!(body_bytes(notes), NOTES);
+    assert_eq!(
+        get(&server, &format!("/check/{raw_cid}"), None).status(),
+        200
+    );
+    assert_eq!(
+        get(&server, &format!("/{raw_cid}"), Some("alice-token")).status(),
+        200
+    );
+    error_message(get(&server, &format!("/{raw_cid}"), Some("bob-token")), 404);
+}
+
+#[test]
+fn cors_lets_any_page_call_the_api_and_read_the_gateway() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+
+    let preflight = answer(
+        agent()
+            .request("OPTIONS", &server.url("/upload"))
+            .set("Origin", "http://127.0.0.1:8080")
+            .set("Access-Control-Request-Method", "POST")
+            .set(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
+            .call(),
+    );
+
+    assert!(
+        (200..300).contains(&preflight.status()),
+        "{}",
+        preflight.status()
+    );
+    assert_eq!(preflight.header("Access-Control-Allow-Origin"), Some("*"));
+    let allowed_headers = preflight
+        .header("Access-Control-Allow-Headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        allowed_headers
+            .split(',')
+            .any(|name| name.trim() == "authorization"),
+        "{allowed_headers}"
+    );
+    let allowed_methods = preflight
+        .header("Access-Control-Allow-Methods")
+        .unwrap_or_default();
+    assert!(allowed_methods.contains("POST"), "{allowed_methods}");
+
+    let cid = upload_raw(&server, "any-token", b"read from another origin");
+    let served = answer(
+        agent()
+            .get(&server.url(&format!("/ipfs/{cid}")))
+            .set("Origin", "http://127.0.0.1:8080")
+            .call(),
+    );
+    assert_eq!(served.header("Access-Control-Allow-Origin"), Some("*"));
+}
