@@ -11,6 +11,7 @@ pub mod profile;
 pub mod protobuf;
 pub mod resolve;
 pub mod unixfs;
+pub mod uri;
 
 pub use block::{Block, BlockError};
 pub use cid::Cid;

@@ -15,6 +15,7 @@ pub mod blob_pack;
 pub mod components;
 pub mod eth;
 pub mod ipfs;
+pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod settings;
