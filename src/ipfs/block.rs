@@ -53,6 +53,17 @@ pub fn cid_v1_sha256(codec: u64, bytes: &[u8]) -> Cid {
     Cid::new_v1(codec, sha256_multihash(bytes))
 }
 
+/// The CIDv1 for a sha2-256 digest computed elsewhere (the browser's
+/// WebCrypto); `None` unless it is 32 bytes.
+pub fn cid_v1_from_sha256_digest(codec: u64, digest: &[u8]) -> Option<Cid> {
+    (digest.len() == 32).then(|| {
+        Cid::new_v1(
+            codec,
+            Multihash::wrap(SHA2_256_CODE, digest).expect("32 bytes fit in a multihash"),
+        )
+    })
+}
+
 /// Checks that `bytes` hash to the digest inside `cid`.
 pub fn verify_block(cid: &Cid, bytes: &[u8]) -> Result<(), BlockError> {
     let hash = cid.hash();

@@ -33,9 +33,28 @@ struct Branch {
     children: Vec<NodeId>,
 }
 
+/// A leaf's content: bytes to hash here, or a leaf hashed elsewhere (the
+/// browser hashes with WebCrypto) known by its position in the file.
+enum LeafContent {
+    Bytes(Vec<u8>),
+    Hashed { index: u64, link: DagLink },
+}
+
 enum Work {
-    Leaf { id: NodeId, content: Vec<u8> },
+    Leaf { id: NodeId, content: LeafContent },
     Branch(Branch),
+}
+
+/// What an import produces, in CAR order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Emitted {
+    Block(Block),
+    /// The leaf at this chunk index (hashed by the caller) goes here.
+    HashedLeaf {
+        index: u64,
+        cid: Cid,
+        size: u64,
+    },
 }
 
 pub struct FileImporter {
@@ -44,7 +63,7 @@ pub struct FileImporter {
     partial_chunk: Vec<u8>,
     /// The first chunk is held back: if no second one comes, it is the whole
     /// file and becomes the root by itself.
-    head: Option<Vec<u8>>,
+    head: Option<LeafContent>,
     /// Leaves not yet placed under a branch.
     open_leaves: Vec<NodeId>,
     /// Branches not yet placed under a parent, one row per tree level.
@@ -77,6 +96,7 @@ impl FileImporter {
     /// every block that became final to `out`.
     pub fn write(&mut self, mut bytes: &[u8], out: &mut Vec<Block>) {
         self.bytes_read += bytes.len() as u64;
+        let mut emitted = Vec::new();
         while !bytes.is_empty() {
             let wanted = self.profile.chunk_size - self.partial_chunk.len();
             let taken = wanted.min(bytes.len());
@@ -87,16 +107,45 @@ impl FileImporter {
                     &mut self.partial_chunk,
                     Vec::with_capacity(self.profile.chunk_size),
                 );
-                let (leaves, branches) = self.place_chunk(Some(chunk));
-                self.encode(leaves, branches, out);
+                let (leaves, branches) = self.place_chunk(Some(LeafContent::Bytes(chunk)));
+                self.encode(leaves, branches, &mut emitted);
             }
         }
+        out.extend(emitted.into_iter().map(Emitted::into_block));
+    }
+
+    /// Adds the next leaf, already hashed by the caller: `index` is its chunk
+    /// number, and every leaf but the last must be exactly one chunk long.
+    /// Do not mix with [`FileImporter::write`] in one file.
+    pub fn push_hashed_leaf(&mut self, index: u64, cid: Cid, size: u64, out: &mut Vec<Emitted>) {
+        debug_assert!(
+            self.partial_chunk.is_empty(),
+            "hashed leaves and bytes do not mix"
+        );
+        self.bytes_read += size;
+        let link = DagLink {
+            cid,
+            content_size: size,
+            dag_size: size,
+        };
+        let (leaves, branches) = self.place_chunk(Some(LeafContent::Hashed { index, link }));
+        self.encode(leaves, branches, out);
     }
 
     /// Ends the file: appends the remaining blocks, the root last, and
     /// returns the root's link.
-    pub fn finish(mut self, out: &mut Vec<Block>) -> DagLink {
-        let last_chunk = Some(std::mem::take(&mut self.partial_chunk)).filter(|c| !c.is_empty());
+    pub fn finish(self, out: &mut Vec<Block>) -> DagLink {
+        let mut emitted = Vec::new();
+        let root = self.finish_emitting(&mut emitted);
+        out.extend(emitted.into_iter().map(Emitted::into_block));
+        root
+    }
+
+    /// [`FileImporter::finish`] for files imported with hashed leaves.
+    pub fn finish_emitting(mut self, out: &mut Vec<Emitted>) -> DagLink {
+        let last_chunk = Some(std::mem::take(&mut self.partial_chunk))
+            .filter(|c| !c.is_empty())
+            .map(LeafContent::Bytes);
         let (mut leaves, mut branches) = self.place_chunk(last_chunk);
 
         let root_id = if let Some(content) = self.head.take() {
@@ -109,7 +158,7 @@ impl FileImporter {
             let id = self.next_id();
             leaves.push(Work::Leaf {
                 id,
-                content: Vec::new(),
+                content: LeafContent::Bytes(Vec::new()),
             });
             id
         } else {
@@ -145,7 +194,7 @@ impl FileImporter {
 
     /// Places a chunk in the layout, returning the leaves and branches it
     /// created, in creation order.
-    fn place_chunk(&mut self, chunk: Option<Vec<u8>>) -> (Vec<Work>, Vec<Branch>) {
+    fn place_chunk(&mut self, chunk: Option<LeafContent>) -> (Vec<Work>, Vec<Branch>) {
         let mut leaves = Vec::new();
         let mut branches = Vec::new();
         let Some(chunk) = chunk else {
@@ -200,7 +249,7 @@ impl FileImporter {
     /// Encodes new nodes in the reference's order: the new leaves, then the
     /// branches whose children were already final, then each branch as soon
     /// as its last child is final (first come, first served).
-    fn encode(&mut self, leaves: Vec<Work>, branches: Vec<Branch>, out: &mut Vec<Block>) {
+    fn encode(&mut self, leaves: Vec<Work>, branches: Vec<Branch>, out: &mut Vec<Emitted>) {
         let mut queue: VecDeque<Work> = leaves.into();
         let mut waiting: Vec<(Branch, usize)> = Vec::new();
         for branch in branches {
@@ -216,8 +265,11 @@ impl FileImporter {
             }
         }
         while let Some(work) = queue.pop_front() {
-            let (id, block, link) = match work {
-                Work::Leaf { id, content } => {
+            let (id, emitted, link) = match work {
+                Work::Leaf {
+                    id,
+                    content: LeafContent::Bytes(content),
+                } => {
                     let size = content.len() as u64;
                     let block = Block::new(RAW_CODEC, content);
                     let link = DagLink {
@@ -225,14 +277,25 @@ impl FileImporter {
                         content_size: size,
                         dag_size: size,
                     };
-                    (id, block, link)
+                    (id, Emitted::Block(block), link)
+                }
+                Work::Leaf {
+                    id,
+                    content: LeafContent::Hashed { index, link },
+                } => {
+                    let emitted = Emitted::HashedLeaf {
+                        index,
+                        cid: link.cid,
+                        size: link.content_size,
+                    };
+                    (id, emitted, link)
                 }
                 Work::Branch(branch) => {
                     let (block, link) = self.encode_branch(&branch.children);
-                    (branch.id, block, link)
+                    (branch.id, Emitted::Block(block), link)
                 }
             };
-            out.push(block);
+            out.push(emitted);
             self.finished.insert(id, link);
             if let Some(position) = waiting
                 .iter()
@@ -275,6 +338,15 @@ impl FileImporter {
                 + parts.iter().map(|part| part.dag_size).sum::<u64>(),
         };
         (block, link)
+    }
+}
+
+impl Emitted {
+    fn into_block(self) -> Block {
+        match self {
+            Emitted::Block(block) => block,
+            Emitted::HashedLeaf { .. } => unreachable!("byte input never yields hashed leaves"),
+        }
     }
 }
 
@@ -343,6 +415,32 @@ mod tests {
             assert_eq!(importer.finish(&mut blocks), whole);
             assert_eq!(blocks, whole_blocks, "slice size {slice}");
         }
+    }
+
+    #[test]
+    fn leaves_hashed_elsewhere_give_the_same_dag_and_order() {
+        use crate::ipfs::block::cid_v1_sha256;
+        let content: Vec<u8> = (0..=255u8).cycle().take(4 * 13 + 2).collect();
+        let (whole, whole_blocks) = import_bytes(TINY, &content);
+        let mut importer = FileImporter::new(TINY);
+        let mut emitted = Vec::new();
+        for (index, chunk) in content.chunks(TINY.chunk_size).enumerate() {
+            let cid = cid_v1_sha256(RAW_CODEC, chunk);
+            importer.push_hashed_leaf(index as u64, cid, chunk.len() as u64, &mut emitted);
+        }
+        assert_eq!(importer.finish_emitting(&mut emitted), whole);
+        let rebuilt: Vec<Block> = emitted
+            .into_iter()
+            .map(|item| match item {
+                Emitted::Block(block) => block,
+                Emitted::HashedLeaf { index, .. } => {
+                    let start = index as usize * TINY.chunk_size;
+                    let end = (start + TINY.chunk_size).min(content.len());
+                    Block::new(RAW_CODEC, content[start..end].to_vec())
+                }
+            })
+            .collect();
+        assert_eq!(rebuilt, whole_blocks);
     }
 
     #[test]

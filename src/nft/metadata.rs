@@ -67,8 +67,8 @@ impl NftMetadata {
         if bytes.len() > MAX_METADATA_BYTES {
             return Err(MetadataError::TooLarge(bytes.len()));
         }
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|error| MetadataError::NotJson(error.to_string()))?;
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|error| MetadataError::NotJson(error.to_string()))?;
         let object = value
             .as_object()
             .ok_or_else(|| MetadataError::NotJson("the document is not an object".into()))?;
@@ -94,14 +94,21 @@ mod tests {
 
     #[test]
     fn an_image_is_the_image() {
-        let metadata = NftMetadata::for_asset("Cat", "A cat", "ipfs://bafy/cat.png", "image/png", None);
+        let metadata =
+            NftMetadata::for_asset("Cat", "A cat", "ipfs://bafy/cat.png", "image/png", None);
         assert_eq!(metadata.image.as_deref(), Some("ipfs://bafy/cat.png"));
         assert_eq!(metadata.animation_url, None);
     }
 
     #[test]
     fn other_media_go_in_animation_url_with_an_optional_preview() {
-        let metadata = NftMetadata::for_asset("Song", "", "ipfs://bafy/a.wav", "audio/wav", Some("ipfs://bafy/c.png"));
+        let metadata = NftMetadata::for_asset(
+            "Song",
+            "",
+            "ipfs://bafy/a.wav",
+            "audio/wav",
+            Some("ipfs://bafy/c.png"),
+        );
         assert_eq!(metadata.animation_url.as_deref(), Some("ipfs://bafy/a.wav"));
         assert_eq!(metadata.image.as_deref(), Some("ipfs://bafy/c.png"));
         let bare = NftMetadata::for_asset("Song", "", "ipfs://bafy/a.wav", "audio/wav", None);
@@ -110,20 +117,30 @@ mod tests {
 
     #[test]
     fn metadata_round_trips_through_json() {
-        let metadata = NftMetadata::for_asset("Cat", "A cat", "ipfs://bafy/cat.png", "image/png", None);
+        let metadata =
+            NftMetadata::for_asset("Cat", "A cat", "ipfs://bafy/cat.png", "image/png", None);
         assert_eq!(NftMetadata::parse(&metadata.to_json()), Ok(metadata));
     }
 
     #[test]
     fn untrusted_metadata_is_checked() {
-        assert!(matches!(NftMetadata::parse(b"not json"), Err(MetadataError::NotJson(_))));
-        assert!(matches!(NftMetadata::parse(b"[1]"), Err(MetadataError::NotJson(_))));
+        assert!(matches!(
+            NftMetadata::parse(b"not json"),
+            Err(MetadataError::NotJson(_))
+        ));
+        assert!(matches!(
+            NftMetadata::parse(b"[1]"),
+            Err(MetadataError::NotJson(_))
+        ));
         assert_eq!(
             NftMetadata::parse(br#"{"name": {"x": 1}}"#),
             Err(MetadataError::FieldNotText("name"))
         );
         let big = vec![b' '; MAX_METADATA_BYTES + 1];
-        assert_eq!(NftMetadata::parse(&big), Err(MetadataError::TooLarge(big.len())));
+        assert_eq!(
+            NftMetadata::parse(&big),
+            Err(MetadataError::TooLarge(big.len()))
+        );
         let odd = NftMetadata::parse(br#"{"name": "<script>x</script>", "extra": 5}"#).unwrap();
         assert_eq!(odd.name, "<script>x</script>");
     }

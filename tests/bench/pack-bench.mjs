@@ -1,0 +1,163 @@
+// `npm run bench`: packing throughput and memory, from one run.
+//   (a) Minty's wasm packer in headless Chromium
+//   (b) ipfs-car 2.0.0's packer, bundled for the browser, in the same Chromium
+//   (c) the native ipfs-pack CLI
+//   (d) `openssl dgst -sha256`, the floor set by hashing alone
+// on the same 64 MiB random file with the nft-storage profile; then SHA-256
+// in wasm against SubtleCrypto.digest, and peak memory for 1 GiB natively
+// and a 256 MiB Blob in the browser. Everything runs on loopback.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createReadStream, existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { launchBrowser, repoRoot } from '../e2e/harness.mjs'
+
+const MiB = 1024 * 1024
+const SIZE = 64 * MiB
+const benchDir = path.join(repoRoot, 'target/bench')
+const distDir = path.join(benchDir, 'dist')
+mkdirSync(benchDir, { recursive: true })
+const env = { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` }
+
+function step (message) { console.error(`--> ${message}`) }
+
+function randomFile (name, size) {
+  const file = path.join(benchDir, name)
+  if (existsSync(file) && statSync(file).size === size) return file
+  const fd = openSync(file, 'w')
+  for (let written = 0; written < size; written += MiB) writeSync(fd, randomBytes(Math.min(MiB, size - written)))
+  closeSync(fd)
+  return file
+}
+
+/// Wall-clock seconds of a command, best of three, and its stdout.
+function timeCommand (command, args) {
+  let best = Infinity
+  let stdout = ''
+  for (let run = 0; run < 3; run++) {
+    const start = process.hrtime.bigint()
+    const result = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 })
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9
+    if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`)
+    best = Math.min(best, seconds)
+    stdout = result.stdout
+  }
+  return { seconds: best, stdout: stdout.trim() }
+}
+
+/// Peak resident memory (MiB) of a command, from the kernel's accounting.
+function peakMemoryMiB (command, args) {
+  const probe = 'import resource, subprocess, sys\n' +
+    'subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n' +
+    'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
+  const kib = Number(execFileSync('python3', ['-c', probe, command, ...args], { env, encoding: 'utf8' }).trim())
+  return kib / 1024
+}
+
+function serve (routes) {
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1')
+    const file = routes[url.pathname] || path.join(distDir, url.pathname === '/' ? 'index.html' : url.pathname)
+    if (!existsSync(file) || statSync(file).isDirectory()) { response.writeHead(404); response.end(); return }
+    const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream'
+    response.writeHead(200, { 'Content-Type': type })
+    createReadStream(file).pipe(response)
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+const mbps = (bytes, seconds) => bytes / 1e6 / seconds
+
+step('building ipfs-pack (release)')
+execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'ipfs-pack'], { cwd: repoRoot, env, stdio: 'inherit' })
+const ipfsPack = path.join(repoRoot, 'target/release/ipfs-pack')
+step('building the app (release) into target/bench/dist')
+execFileSync('trunk', ['build', '--release', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
+step('bundling ipfs-car 2.0.0 for the browser')
+execFileSync('esbuild', ['node_modules/ipfs-car-v2/index.js', '--bundle', '--format=iife', '--global-name=ipfsCar',
+  `--outfile=${path.join(benchDir, 'ipfs-car.js')}`, '--log-level=warning'], { cwd: repoRoot, env, stdio: 'inherit' })
+
+const file64 = randomFile('random-64MiB.bin', SIZE)
+
+step('native: ipfs-pack and openssl')
+const native = timeCommand(ipfsPack, [file64, '--no-wrap'])
+const openssl = timeCommand('openssl', ['dgst', '-sha256', file64])
+
+step('browser: Minty wasm and ipfs-car in Chromium')
+const server = await serve({ '/random.bin': file64, '/ipfs-car.js': path.join(benchDir, 'ipfs-car.js') })
+const origin = `http://127.0.0.1:${server.address().port}`
+const browser = await launchBrowser()
+const page = await browser.newPage()
+await page.goto(origin + '/')
+await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.packBlob)
+await page.addScriptTag({ url: origin + '/ipfs-car.js' })
+
+const inBrowser = await page.evaluate(async () => {
+  const blob = await (await fetch('/random.bin')).blob()
+  const best = async (run) => {
+    let seconds = Infinity
+    let value
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now()
+      value = await run()
+      seconds = Math.min(seconds, (performance.now() - start) / 1000)
+    }
+    return { seconds, value }
+  }
+  const ours = await best(async () => (await window.wasmBindings.packBlob(blob, null, 'nft-storage', null)).root)
+  const theirs = await best(async () => {
+    const car = new window.ipfsCar.CAREncoderStream([])
+    let bytes = 0
+    await window.ipfsCar.createFileEncoderStream(blob).pipeThrough(car)
+      .pipeTo(new WritableStream({ write (chunk) { bytes += chunk.length } }))
+    return car.finalBlock.cid.toString()
+  })
+  // Hashing alone, over the leaves' 256 KiB pieces, as the importer sees them.
+  const pieces = []
+  const whole = new Uint8Array(await blob.arrayBuffer())
+  for (let offset = 0; offset < whole.length; offset += 262144) pieces.push(whole.subarray(offset, offset + 262144))
+  const wasmSha = await best(async () => { for (const piece of pieces) window.wasmBindings.sha256Hex(piece) })
+  const subtle = await best(async () => { for (const piece of pieces) await crypto.subtle.digest('SHA-256', piece) })
+  return { ours, theirs, wasmSha: wasmSha.seconds, subtle: subtle.seconds, bytes: blob.size }
+})
+
+const memory = await page.evaluate(async () => {
+  const parts = []
+  for (let i = 0; i < 256; i++) {
+    const part = new Uint8Array(1024 * 1024)
+    for (let offset = 0; offset < part.length; offset += 65536) crypto.getRandomValues(part.subarray(offset, offset + 65536))
+    parts.push(part)
+  }
+  const blob = new Blob(parts)
+  parts.length = 0
+  const packed = await window.wasmBindings.packBlob(blob, null, 'nft-storage', null)
+  return { wasmMemoryBytes: packed.wasmMemoryBytes, jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null }
+})
+await browser.close()
+server.close()
+
+step('native peak memory for 1 GiB')
+const file1g = randomFile('random-1GiB.bin', 1024 * MiB)
+const nativePeak = peakMemoryMiB(ipfsPack, [file1g, '--no-wrap'])
+
+const a = mbps(inBrowser.bytes, inBrowser.ours.seconds)
+const b = mbps(inBrowser.bytes, inBrowser.theirs.seconds)
+const c = mbps(SIZE, native.seconds)
+const d = mbps(SIZE, openssl.seconds)
+const same = [inBrowser.ours.value, inBrowser.theirs.value, native.stdout].every((cid) => cid === native.stdout)
+const fmt = (x) => x.toFixed(1).padStart(8)
+console.log(`packing a 64 MiB random file, profile nft-storage (best of 3 each)`)
+console.log(`  (a) Minty wasm in Chromium        ${fmt(a)} MB/s`)
+console.log(`  (b) ipfs-car 2.0.0 in Chromium    ${fmt(b)} MB/s`)
+console.log(`  (c) ipfs-pack, native             ${fmt(c)} MB/s`)
+console.log(`  (d) openssl dgst -sha256          ${fmt(d)} MB/s`)
+console.log(`  a/b = ${(a / b).toFixed(2)}   a/d = ${(a / d).toFixed(2)}   root CIDs ${same ? 'agree' : 'DIFFER'}: ${native.stdout}`)
+console.log(`SHA-256 over 256 KiB pieces in Chromium`)
+console.log(`  sha2 crate in wasm                ${fmt(mbps(inBrowser.bytes, inBrowser.wasmSha))} MB/s`)
+console.log(`  SubtleCrypto.digest, awaited      ${fmt(mbps(inBrowser.bytes, inBrowser.subtle))} MB/s`)
+console.log(`peak memory`)
+console.log(`  ipfs-pack, 1 GiB file             ${fmt(nativePeak)} MiB resident`)
+console.log(`  browser, 256 MiB Blob             ${fmt(memory.wasmMemoryBytes / MiB)} MiB wasm memory` +
+  (memory.jsHeapBytes ? `, ${(memory.jsHeapBytes / MiB).toFixed(1)} MiB JS heap after` : ''))
+if (!same) process.exitCode = 1
