@@ -2,6 +2,7 @@
 //! `MINTY_PRESET_*` env vars, overlaid by values the user saved in the
 //! browser. Parsing and validation are pure; `local_storage` is the shell.
 
+pub mod api_token;
 pub mod chains;
 #[cfg(target_arch = "wasm32")]
 pub mod local_storage;

@@ -14,8 +14,10 @@ export const artifactsDir = path.join(here, 'artifacts')
 mkdirSync(artifactsDir, { recursive: true })
 
 // Ports apart from the dev stack's defaults, so a running `npm run dev`
-// does not collide with the tests.
-export const ports = { anvil: 18545, storage: 18787, app: 18080 }
+// does not collide with the tests; MINTY_E2E_PORT_BASE moves them all, for
+// running two checkouts' tests at once.
+const portBase = Number(process.env.MINTY_E2E_PORT_BASE || 18000)
+export const ports = { anvil: portBase + 545, storage: portBase + 787, app: portBase + 80 }
 export const CHAIN_ID = 31337
 export const CHAIN_ID_HEX = '0x7a69'
 // anvil's first dev accounts (from its public test mnemonic).
