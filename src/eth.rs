@@ -1,3 +1,4 @@
-//! Ethereum: the Minty contract's ABI, encoded and decoded in pure Rust.
+//! Ethereum: the Minty contract's ABI and addresses, in pure Rust.
 
+pub mod address;
 pub mod minty_abi;

@@ -19,4 +19,5 @@ pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod settings;
+pub mod storage;
 pub mod wallet;

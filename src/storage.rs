@@ -1,0 +1,49 @@
+//! Storage services that take the app's CARs: one module per provider,
+//! all behind [`StorageProvider`], all failing with [`StorageError`].
+
+#[cfg(target_arch = "wasm32")]
+pub mod nft_storage;
+pub mod upload_answer;
+
+use cid::Cid;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StorageError {
+    #[error("Add your nft.storage API token in Settings before uploading.")]
+    NoToken,
+    #[error("{endpoint} refused the API token (401). Check the token in Settings.")]
+    Unauthorized { endpoint: String },
+    #[error(
+        "Could not reach the storage endpoint {endpoint}. Check the address in Settings and that the service is up \
+         (nft.storage Classic stopped accepting uploads on 2024-06-30)."
+    )]
+    Unreachable { endpoint: String },
+    #[error("{endpoint} refused the upload ({status}): {message}")]
+    Refused {
+        endpoint: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{endpoint} answered in a way this app does not understand: {detail}")]
+    BadAnswer { endpoint: String, detail: String },
+    #[error(
+        "The storage service stored the upload as {theirs}, but this app computed {ours}. \
+         Nothing was minted: the service changed the data, so its address cannot be trusted."
+    )]
+    CidMismatch { ours: Cid, theirs: String },
+}
+
+/// A service that stores a CAR and answers with its root CID.
+#[cfg(target_arch = "wasm32")]
+#[allow(async_fn_in_trait)] // used on one thread, in the browser
+pub trait StorageProvider {
+    /// Uploads `car`, whose root is `expected_root`, reporting (bytes sent,
+    /// total). Refuses an answer that names any other root.
+    async fn upload_car(
+        &self,
+        car: &web_sys::Blob,
+        expected_root: &Cid,
+        on_progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<(), StorageError>;
+}
