@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::components::WalletStatus;
-use crate::pages::{Home, NotFound};
+use crate::pages::{Home, Mint, NotFound};
 use crate::settings::{local_storage, Settings, SettingsError};
 use crate::wallet::WalletContext;
 
@@ -33,11 +33,15 @@ pub fn App() -> impl IntoView {
                 <a href="/" class="brand">
                     "Minty"
                 </a>
+                <nav class="site-nav">
+                    <a href="/mint" data-testid="nav-mint">"Mint"</a>
+                </nav>
                 <WalletStatus />
             </header>
             <main class="page">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/mint") view=Mint />
                 </Routes>
             </main>
         </Router>

@@ -1,7 +1,15 @@
 //! Small views shared by pages and the app shell.
 
 pub mod copy_button;
+pub mod deploy_panel;
+pub mod file_picker;
+pub mod mint_progress;
+pub mod minted_token;
 pub mod wallet_status;
 
 pub use copy_button::CopyButton;
+pub use deploy_panel::DeployPanel;
+pub use file_picker::FilePicker;
+pub use mint_progress::MintProgress;
+pub use minted_token::MintedTokenView;
 pub use wallet_status::WalletStatus;

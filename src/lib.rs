@@ -15,6 +15,8 @@ pub mod blob_pack;
 pub mod components;
 pub mod eth;
 pub mod ipfs;
+#[cfg(target_arch = "wasm32")]
+pub mod mint;
 pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

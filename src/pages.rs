@@ -1,7 +1,9 @@
 //! One module per screen the router can show.
 
 pub mod home;
+pub mod mint;
 pub mod not_found;
 
 pub use home::Home;
+pub use mint::Mint;
 pub use not_found::NotFound;

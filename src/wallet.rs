@@ -8,6 +8,8 @@ pub mod eip1193;
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod state;
+#[cfg(target_arch = "wasm32")]
+pub mod transactions;
 
 #[cfg(target_arch = "wasm32")]
 pub use {eip1193::Eip1193, error::WalletError, state::WalletContext};

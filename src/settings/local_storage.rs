@@ -45,3 +45,23 @@ pub fn load() -> (Settings, Vec<SettingsError>) {
     problems.extend(saved_problems);
     (settings, problems)
 }
+
+/// Remembers the Minty contract for a chain, in memory and in localStorage,
+/// alongside the other saved contract addresses.
+pub fn remember_contract(
+    settings: &mut Settings,
+    chain_id: u64,
+    address: ethers_core::types::Address,
+) -> Result<(), StorageError> {
+    let mut saved: std::collections::BTreeMap<String, String> = get(super::keys::CONTRACTS)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    saved.insert(
+        chain_id.to_string(),
+        ethers_core::utils::to_checksum(&address, None),
+    );
+    let json = serde_json::to_string(&saved).expect("a map of strings serializes");
+    set(super::keys::CONTRACTS, &json)?;
+    settings.contracts.insert(chain_id, address);
+    Ok(())
+}

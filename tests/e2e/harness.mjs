@@ -32,7 +32,11 @@ const STACK_START_TIMEOUT_MS = 20 * 60 * 1000
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function startStack ({ storageToken } = {}) {
+// The stack's storage service accepts only this token, so tests can also
+// show what a wrong one does.
+export const STORAGE_TOKEN = 'test-token'
+
+export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minty-e2e-'))
   const args = [
     'up', '--fresh', '--data-dir', dataDir,
@@ -41,6 +45,7 @@ export async function startStack ({ storageToken } = {}) {
     '--app-port', String(ports.app)
   ]
   if (storageToken) args.push('--storage-token', storageToken)
+  args.push('--storage-test-switches')
   const logPath = path.join(artifactsDir, 'stack.log')
   const log = createWriteStream(logPath)
   const child = spawn(devstackBinary, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -53,6 +58,11 @@ export async function startStack ({ storageToken } = {}) {
     appUrl: `http://127.0.0.1:${ports.app}`,
     rpcUrl: `http://127.0.0.1:${ports.anvil}`,
     storageUrl: `http://127.0.0.1:${ports.storage}`,
+    /// Flips a misbehaviour switch of the storage service (tests only).
+    async storageSwitch (name, on) {
+      const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
+      if (!response.ok) throw new Error(`storage switch ${name}: ${response.status}`)
+    },
     async stop () {
       if (!exited) {
         child.kill('SIGTERM')

@@ -13,6 +13,7 @@ use minty_devstack::storage::{self, StorageConfig};
 const USAGE: &str = "usage:
   minty-devstack up [--anvil-port 8545] [--storage-port 8787] [--app-port 8080]
                     [--data-dir DIR] [--fresh] [--storage-token TOKEN] [--no-app] [--release]
+                    [--storage-test-switches]
   minty-devstack storage [--port 8787] [--data-dir DIR] [--token TOKEN]
   minty-devstack deploy [--rpc http://127.0.0.1:8545] [--name Julep] [--symbol JLP]";
 
@@ -44,6 +45,7 @@ async fn run(mut arguments: Arguments) -> Result<(), String> {
                     "--data-dir" => options.data_dir = PathBuf::from(arguments.value(&flag)?),
                     "--storage-token" => options.storage_token = Some(arguments.value(&flag)?),
                     "--fresh" => options.fresh = true,
+                    "--storage-test-switches" => options.storage_test_switches = true,
                     "--no-app" => options.serve_app = false,
                     "--release" => options.release = true,
                     other => return Err(format!("unknown option {other}\n{USAGE}")),
@@ -56,6 +58,7 @@ async fn run(mut arguments: Arguments) -> Result<(), String> {
             let mut config = StorageConfig {
                 data_dir: StackOptions::default().data_dir.join("storage"),
                 required_token: None,
+                test_switches: false,
             };
             while let Some(flag) = arguments.0.next() {
                 match flag.as_str() {

@@ -26,6 +26,8 @@ pub struct StackOptions {
     /// Start from an empty chain and storage.
     pub fresh: bool,
     pub storage_token: Option<String>,
+    /// Let tests flip the storage service's misbehaviour switches.
+    pub storage_test_switches: bool,
     /// Run `trunk serve`; tests of the services alone leave it out.
     pub serve_app: bool,
     pub release: bool,
@@ -40,6 +42,7 @@ impl Default for StackOptions {
             data_dir: repo_root().join("target/devstack"),
             fresh: false,
             storage_token: None,
+            storage_test_switches: false,
             serve_app: true,
             release: false,
         }
@@ -109,6 +112,7 @@ pub async fn run(options: StackOptions) -> Result<(), String> {
     let storage_config = StorageConfig {
         data_dir: options.data_dir.join("storage"),
         required_token: options.storage_token.clone(),
+        test_switches: options.storage_test_switches,
     };
     let storage_task = tokio::spawn(storage::serve(listener, storage_config));
 

@@ -34,26 +34,39 @@ pub struct StorageConfig {
     pub data_dir: PathBuf,
     /// When set, only this token is accepted; otherwise any non-empty one.
     pub required_token: Option<String>,
+    /// Enables `POST /__test/*` switches that make the service misbehave on
+    /// purpose, for end-to-end tests of the app's defences. Never on by default.
+    pub test_switches: bool,
 }
 
 pub struct StorageState {
     pub config: StorageConfig,
     pub blocks: Blockstore,
     pub uploads: UploadIndex,
+    /// Test switch: answer uploads with a CID other than the stored one.
+    pub lie_about_cids: std::sync::atomic::AtomicBool,
 }
 
 pub fn router(config: StorageConfig) -> std::io::Result<Router> {
     let state = Arc::new(StorageState {
         blocks: Blockstore::open(config.data_dir.join("blocks"))?,
         uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
+        lie_about_cids: Default::default(),
         config,
     });
-    Ok(Router::new()
+    let test_switches = state.config.test_switches;
+    let router = Router::new()
         .route("/upload", post(api::upload))
         .route("/check/{cid}", get(api::check))
         .route("/ipfs/{cid}", get(gateway::serve_root))
         .route("/ipfs/{cid}/{*path}", get(gateway::serve_path))
-        .route("/{cid}", get(api::status))
+        .route("/{cid}", get(api::status));
+    let router = if test_switches {
+        router.route("/__test/lie-about-cids", post(api::set_lie_about_cids))
+    } else {
+        router
+    };
+    Ok(router
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(middleware::from_fn(cors))
         .with_state(state))

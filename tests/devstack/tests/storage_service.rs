@@ -40,6 +40,7 @@ impl StorageServer {
         let config = StorageConfig {
             data_dir: data_dir.to_owned(),
             required_token: required_token.map(str::to_owned),
+            test_switches: false,
         };
         runtime.spawn(async move {
             if let Err(error) = storage::serve(listener, config).await {
@@ -457,4 +458,22 @@ fn cors_lets_any_page_call_the_api_and_read_the_gateway() {
             .call(),
     );
     assert_eq!(served.header("Access-Control-Allow-Origin"), Some("*"));
+}
+
+#[test]
+fn test_switches_do_not_exist_unless_enabled() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let response = agent()
+        .post(&server.url("/__test/lie-about-cids"))
+        .send_string("on");
+    let status = match response {
+        Ok(response) => response.status(),
+        Err(ureq::Error::Status(status, _)) => status,
+        Err(error) => panic!("request failed: {error}"),
+    };
+    assert!(status == 404 || status == 405, "the switch answered {status}");
+    // And uploads still get their honest CID.
+    let cid = upload_raw(&server, "t", b"honest bytes");
+    assert_eq!(cid, minty::ipfs::pack::pack_file(minty::ipfs::profile::NFT_STORAGE, None, b"honest bytes").root.to_string());
 }

@@ -1,6 +1,7 @@
 //! nft.storage's HTTP API, as the source documents and the real service
 //! define it: JSON answers `{ok: true, value}` or `{ok: false, error}`.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -193,7 +194,19 @@ pub async fn upload(
         .uploads
         .record(&root, &recorded_type, size, files, &owner)
         .map_err(ApiError::internal)?;
-    Ok(Json(json!({"ok": true, "value": record.to_api_json()})).into_response())
+    let mut value = record.to_api_json();
+    if state.lie_about_cids.load(Ordering::Relaxed) {
+        // What a dishonest or broken service might answer: a CID for other bytes.
+        let other = pack_file(NFT_STORAGE, None, format!("not {root}").as_bytes()).root;
+        value["cid"] = json!(other.to_string());
+    }
+    Ok(Json(json!({"ok": true, "value": value})).into_response())
+}
+
+/// Test switch (only with `test_switches`): body "on" or "off".
+pub async fn set_lie_about_cids(State(state): State<Arc<StorageState>>, body: String) -> StatusCode {
+    state.lie_about_cids.store(body.trim() == "on", Ordering::Relaxed);
+    StatusCode::NO_CONTENT
 }
 
 /// Verifies every block of a CAR and requires its single root to be in it.

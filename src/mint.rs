@@ -1,0 +1,164 @@
+//! Minting, Minty's `mint <file> --name --description --owner` in the
+//! browser: pack the asset and upload it as a CAR, build and upload the
+//! EIP-721 metadata the same way, then have the wallet sign `mintToken`.
+//! Uploads and the transaction are separate steps, so a rejected signature
+//! is retried without uploading again.
+
+use cid::Cid;
+use ethers_core::types::{Address, H256, U256};
+use js_sys::{Array, Uint8Array};
+use thiserror::Error;
+use web_sys::{Blob, BlobPropertyBag, File};
+
+use crate::blob_pack::{pack_blob, PackError};
+use crate::eth::minty_abi::{mint_token_call, minted_token_id};
+use crate::ipfs::profile::NFT_STORAGE;
+use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
+use crate::storage::{StorageError, StorageProvider};
+use crate::wallet::transactions::{send_transaction, wait_for_receipt, TransactionError};
+
+/// Where a mint is, for the progress display.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MintStage {
+    /// Computing the asset's CID in the browser.
+    HashingAsset { done: u64, total: u64 },
+    UploadingAsset { done: u64, total: u64 },
+    UploadingMetadata,
+    AwaitingSignature,
+    Pending { hash: H256 },
+}
+
+#[derive(Debug, Clone, Error)]
+pub enum MintError {
+    #[error("The file could not be prepared: {0}")]
+    Pack(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{0} Nothing was minted; your files are already uploaded, so trying again will not upload them again.")]
+    Transaction(TransactionError),
+    #[error("The transaction {0:?} was mined but logged no new token; is the contract address really a Minty contract?")]
+    NoTokenMinted(H256),
+}
+
+impl From<PackError> for MintError {
+    fn from(error: PackError) -> Self {
+        MintError::Pack(error.to_string())
+    }
+}
+
+/// What the creator asked for; the asset bytes stay in the File.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MintForm {
+    pub name: String,
+    pub description: String,
+    pub owner: Address,
+}
+
+/// The asset and metadata once stored: everything the transaction needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadedNft {
+    /// `ipfs://<dir>/<file name>`
+    pub asset_uri: String,
+    /// `ipfs://<dir>/metadata.json`
+    pub metadata_uri: String,
+    pub metadata_root: Cid,
+    /// Identifies the file and text it was made from, so a retry reuses it.
+    pub made_from: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MintedToken {
+    pub token_id: U256,
+    pub hash: H256,
+    pub owner: Address,
+    pub uploaded: UploadedNft,
+}
+
+/// A fingerprint of the inputs an upload was made from.
+pub fn upload_fingerprint(file: &File, form: &MintForm) -> String {
+    format!(
+        "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+        file.name(),
+        file.size(),
+        file.last_modified(),
+        form.name,
+        form.description
+    )
+}
+
+/// Packs and uploads the asset, then its metadata; each CAR's root is
+/// computed here first, and a service that stores anything else is refused.
+pub async fn upload_nft(
+    file: &File,
+    form: &MintForm,
+    storage: &impl StorageProvider,
+    report: impl Fn(MintStage) + Clone + 'static,
+) -> Result<UploadedNft, MintError> {
+    let file_name = file.name();
+    let hashing = report.clone();
+    let asset = pack_blob(file, Some(&file_name), NFT_STORAGE, move |done, total| {
+        hashing(MintStage::HashingAsset { done, total })
+    })
+    .await?;
+    let uploading = report.clone();
+    storage
+        .upload_car(&asset.car, &asset.root, move |done, total| {
+            uploading(MintStage::UploadingAsset { done, total })
+        })
+        .await?;
+    let asset_uri = format!("ipfs://{}/{}", asset.root, file_name);
+
+    report(MintStage::UploadingMetadata);
+    let media_type = file.type_();
+    let metadata = NftMetadata::for_asset(&form.name, &form.description, &asset_uri, &media_type, None);
+    let metadata_blob = json_blob(&metadata.to_json()).map_err(MintError::Pack)?;
+    let packed = pack_blob(&metadata_blob, Some(METADATA_FILE_NAME), NFT_STORAGE, |_, _| {}).await?;
+    storage.upload_car(&packed.car, &packed.root, |_, _| {}).await?;
+
+    Ok(UploadedNft {
+        asset_uri,
+        metadata_uri: format!("ipfs://{}/{METADATA_FILE_NAME}", packed.root),
+        metadata_root: packed.root,
+        made_from: upload_fingerprint(file, form),
+    })
+}
+
+/// Signs and sends `mintToken(owner, "<cid>/metadata.json")` and waits for
+/// the receipt, whose Transfer-from-zero log names the new token.
+pub async fn mint_token(
+    uploaded: UploadedNft,
+    owner: Address,
+    contract: Address,
+    from: &str,
+    report: impl Fn(MintStage),
+) -> Result<MintedToken, MintError> {
+    // The contract prefixes "ipfs://" itself, as Minty's does.
+    let metadata_path = format!("{}/{METADATA_FILE_NAME}", uploaded.metadata_root);
+    let data = mint_token_call(owner, &metadata_path);
+    report(MintStage::AwaitingSignature);
+    let hash = send_transaction(from, Some(contract), &data)
+        .await
+        .map_err(MintError::Transaction)?;
+    report(MintStage::Pending { hash });
+    let receipt = wait_for_receipt(hash, from, Some(contract), &data)
+        .await
+        .map_err(MintError::Transaction)?;
+    let token_id = minted_token_id(
+        contract,
+        receipt.logs.iter().map(|log| (log.address, log.topics.as_slice())),
+    )
+    .ok_or(MintError::NoTokenMinted(hash))?;
+    Ok(MintedToken {
+        token_id,
+        hash,
+        owner,
+        uploaded,
+    })
+}
+
+fn json_blob(bytes: &[u8]) -> Result<Blob, String> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type("application/json");
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))
+}

@@ -1,0 +1,247 @@
+// Creators' stories: connect, upload to the storage service, sign the mint,
+// and land on the token; with every way it can go wrong on the way.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import {
+  DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, launchBrowser, openApp, ports, repoRoot, screenshotPath, startStack
+} from './harness.mjs'
+import { ownerOf, rpc, tokenURI, totalSupply } from './chain.mjs'
+import { png, wav } from './media.mjs'
+
+const CONTRACT = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
+
+/// Opens the mint page with the wallet connected and `token` saved.
+async function mintPage (browser, stack, { token = STORAGE_TOKEN, viewport } = {}) {
+  const page = await openApp(browser, stack, { viewport })
+  await page.evaluate((value) => localStorage.setItem('minty.api_token', value), token)
+  await page.goto(stack.appUrl + '/mint')
+  await page.getByTestId('connect-wallet').click()
+  await page.getByTestId('wallet-account').waitFor()
+  return page
+}
+
+async function fillForm (page, { name, description = '', file, owner }) {
+  await page.getByTestId('mint-file').setInputFiles(file)
+  await page.getByTestId('mint-name').fill(name)
+  await page.getByTestId('mint-description').fill(description)
+  if (owner) await page.getByTestId('mint-owner').fill(owner)
+}
+
+/// Mints and waits for the result; returns what the page shows.
+async function mint (page, form) {
+  await fillForm(page, form)
+  await page.getByTestId('mint-submit').click()
+  await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+  return {
+    tokenId: Number(await page.getByTestId('minted-token-id').innerText()),
+    metadataUri: await page.getByTestId('minted-metadata-uri').innerText(),
+    assetUri: await page.getByTestId('minted-asset-uri').innerText()
+  }
+}
+
+/// Records every request the page makes, with its headers.
+function recordRequests (page) {
+  const requests = []
+  page.on('request', (request) => requests.push({ url: request.url(), method: request.method(), headers: request.headers() }))
+  return requests
+}
+
+const uploads = (requests, stack) => requests.filter((r) => r.method === 'POST' && r.url === `${stack.storageUrl}/upload`)
+
+describe('creators mint on the local stack', () => {
+  let stack
+  let browser
+
+  before(async () => {
+    stack = await startStack()
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await stack?.stop()
+  })
+
+  it('mints a PNG and the token page shows it, as the chain says', async () => {
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    const image = png(48)
+    await fillForm(page, { name: 'Gradient', description: 'A small gradient', file: { name: 'gradient.png', mimeType: 'image/png', buffer: image } })
+    await page.screenshot({ path: screenshotPath('mint-form-desktop'), fullPage: true })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    await page.screenshot({ path: screenshotPath('mint-result-desktop'), fullPage: true })
+    const tokenId = Number(await page.getByTestId('minted-token-id').innerText())
+    const assetUri = await page.getByTestId('minted-asset-uri').innerText()
+    const metadataUri = await page.getByTestId('minted-metadata-uri').innerText()
+
+    assert.match(assetUri, /^ipfs:\/\/bafy[a-z0-9]+\/gradient\.png$/)
+    assert.equal(await tokenURI(stack.rpcUrl, CONTRACT, tokenId), metadataUri)
+    assert.equal((await ownerOf(stack.rpcUrl, CONTRACT, tokenId)).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+    // The stored asset is byte for byte the file.
+    const stored = Buffer.from(await (await fetch(`${stack.storageUrl}/ipfs/${assetUri.slice(7)}`)).arrayBuffer())
+    assert.ok(stored.equals(image), 'the gateway serves the minted file')
+    // The token is only ever sent to the storage endpoint, never in a URL.
+    for (const request of requests) {
+      assert.ok(!request.url.includes(STORAGE_TOKEN), `the token leaked into ${request.url}`)
+      if (request.headers.authorization) assert.ok(request.url.startsWith(stack.storageUrl + '/'), `the token went to ${request.url}`)
+    }
+    assert.equal(uploads(requests, stack).length, 2, 'asset and metadata, one upload each')
+
+    await page.getByTestId('minted-token-link').click()
+    await page.waitForURL(`**/token/${tokenId}`)
+    const shown = page.getByTestId('asset-image')
+    await shown.waitFor()
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    assert.equal(await page.getByTestId('token-uri').innerText(), metadataUri)
+    assert.equal(await page.getByTestId('token-name').innerText(), 'Gradient')
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('mints a text file and a WAV, and their pages preview them', async () => {
+    const page = await mintPage(browser, stack)
+    const text = await mint(page, { name: 'Poem', file: { name: 'poem.txt', mimeType: 'text/plain', buffer: Buffer.from('Roses are red.\n') } })
+    await page.goto(`${stack.appUrl}/token/${text.tokenId}`)
+    await page.getByTestId('asset-text').waitFor()
+    assert.match(await page.getByTestId('asset-text').innerText(), /Roses are red\./)
+
+    await page.goto(stack.appUrl + '/mint')
+    const sound = await mint(page, { name: 'Tone', file: { name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() } })
+    await page.goto(`${stack.appUrl}/token/${sound.tokenId}`)
+    await page.getByTestId('asset-audio').waitFor()
+    await page.context().close()
+  })
+
+  it('mints to another owner when one is given', async () => {
+    const page = await mintPage(browser, stack)
+    const { tokenId } = await mint(page, {
+      name: 'Gift',
+      file: { name: 'gift.png', mimeType: 'image/png', buffer: png(8) },
+      owner: DEV_ACCOUNTS[1]
+    })
+    assert.equal((await ownerOf(stack.rpcUrl, CONTRACT, tokenId)).toLowerCase(), DEV_ACCOUNTS[1].toLowerCase())
+    await page.context().close()
+  })
+
+  it('refuses an owner address with a bad checksum before uploading anything', async () => {
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    await fillForm(page, { name: 'Typo', file: { name: 't.png', mimeType: 'image/png', buffer: png(4) }, owner: DEV_ACCOUNTS[1].slice(0, -1) + '9' })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor()
+    assert.match(await page.getByTestId('mint-error').innerText(), /checksum|not an Ethereum address/)
+    assert.equal(uploads(requests, stack).length, 0)
+    await page.context().close()
+  })
+
+  it('when the wallet refuses to sign, nothing is minted, and a retry does not upload again', async () => {
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    const before = await totalSupply(stack.rpcUrl, CONTRACT)
+    await page.evaluate(() => window.__testWallet.refuse('eth_sendTransaction'))
+    await fillForm(page, { name: 'Second thoughts', file: { name: 'maybe.png', mimeType: 'image/png', buffer: png(12) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    assert.match(await page.getByTestId('mint-error').innerText(), /rejected the transaction/)
+    assert.equal(await totalSupply(stack.rpcUrl, CONTRACT), before)
+    const uploadsBeforeRetry = uploads(requests, stack).length
+    assert.equal(uploadsBeforeRetry, 2)
+
+    await page.evaluate(() => window.__testWallet.allow('eth_sendTransaction'))
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    assert.equal(uploads(requests, stack).length, uploadsBeforeRetry, 'the retry reused the uploads')
+    assert.equal(await totalSupply(stack.rpcUrl, CONTRACT), before + 1)
+    await page.context().close()
+  })
+
+  it('a token the storage service refuses (401) is named, and no transaction is asked for', async () => {
+    const page = await mintPage(browser, stack, { token: 'not-the-right-token' })
+    await fillForm(page, { name: 'Nope', file: { name: 'n.png', mimeType: 'image/png', buffer: png(4) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    assert.match(await page.getByTestId('mint-error').innerText(), /refused the API token \(401\)/)
+    assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    await page.context().close()
+  })
+
+  it('a storage service that answers with another CID is refused before minting', async () => {
+    const page = await mintPage(browser, stack)
+    await stack.storageSwitch('lie-about-cids', true)
+    try {
+      await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: png(6) } })
+      await page.getByTestId('mint-submit').click()
+      await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+      assert.match(await page.getByTestId('mint-error').innerText(), /stored the upload as baf[a-z0-9]+, but this app computed baf[a-z0-9]+/)
+      assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    } finally {
+      await stack.storageSwitch('lie-about-cids', false)
+    }
+    await page.context().close()
+  })
+
+  it('without a wallet the mint page says what is missing', async () => {
+    const page = await openApp(browser, stack, { wallet: false, path: '/mint', viewport: PHONE })
+    await page.getByTestId('mint-needs-wallet').waitFor()
+    assert.match(await page.getByTestId('mint-needs-wallet').innerText(), /MetaMask/)
+    await page.context().close()
+  })
+
+  it('mid-upload the page shows its progress, on a phone too', async () => {
+    const page = await mintPage(browser, stack, { viewport: PHONE })
+    // 24 MiB, so the stages last long enough to be seen.
+    const big = Buffer.alloc(24 << 20)
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i >> 12) & 0xff
+    await fillForm(page, { name: 'Big', file: { name: 'big.bin', mimeType: 'application/octet-stream', buffer: big } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-progress').waitFor()
+    assert.ok(await page.getByTestId('mint-submit').isDisabled(), 'no double submit while minting')
+    await page.screenshot({ path: screenshotPath('mint-progress-phone'), fullPage: true })
+    await page.getByTestId('mint-result').waitFor({ timeout: 120000 })
+    await page.screenshot({ path: screenshotPath('mint-result-phone'), fullPage: true })
+    await page.context().close()
+  })
+
+  describe('on a fresh chain with no Minty contract', () => {
+    let freshChain
+    const FRESH_CHAIN_ID = '0x7a6a' // 31338
+    const freshRpc = `http://127.0.0.1:${ports.anvil + 1}`
+
+    before(async () => {
+      freshChain = spawn(path.join(repoRoot, 'node_modules/.bin/anvil'),
+        ['--host', '127.0.0.1', '--port', String(ports.anvil + 1), '--chain-id', '31338'], { stdio: 'ignore' })
+      for (let i = 0; i < 100; i++) {
+        try { await rpc(freshRpc, 'eth_chainId'); return } catch { await new Promise((resolve) => setTimeout(resolve, 100)) }
+      }
+      throw new Error('the second anvil did not start')
+    })
+
+    after(() => freshChain?.kill())
+
+    it('refuses an address with no code, deploys Minty from the browser, then mints on it', async () => {
+      const page = await mintPage(browser, stack)
+      await page.evaluate(({ id, url }) => { window.__testWallet.addChain(id, url); window.__testWallet.switchChain(id) }, { id: FRESH_CHAIN_ID, url: freshRpc })
+      await page.getByTestId('deploy-panel').waitFor()
+
+      await page.getByTestId('existing-address-input').fill(DEV_ACCOUNTS[1])
+      await page.getByTestId('use-existing-address').click()
+      await page.getByTestId('deploy-error').waitFor()
+      assert.match(await page.getByTestId('deploy-error').innerText(), /no contract at/i)
+
+      await page.getByTestId('deploy-name').fill('Fresh')
+      await page.getByTestId('deploy-symbol').fill('FRSH')
+      await page.getByTestId('deploy-submit').click()
+      await page.getByTestId('mint-form').waitFor({ timeout: 60000 })
+      const { tokenId, metadataUri } = await mint(page, { name: 'First', file: { name: 'first.png', mimeType: 'image/png', buffer: png(10) } })
+      assert.equal(tokenId, 1)
+      const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('minty.contracts')))
+      const address = saved['31338']
+      assert.ok(address, 'the new contract is remembered for its chain')
+      assert.equal(await tokenURI(freshRpc, address, 1), metadataUri)
+      await page.context().close()
+    })
+  })
+})
