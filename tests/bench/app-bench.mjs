@@ -1,0 +1,87 @@
+// `npm run bench:app`: what a visitor downloads and waits for.
+//   - first-load transfer size of the release build (wasm + JS, gzip -9)
+//   - time to first render in headless Chromium (median of 5 cold loads)
+//   - time from "Mint" to the token id shown, for a 1 MiB file, on the
+//     local stack (median of 3)
+// Everything runs on loopback.
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync, statSync, createReadStream, existsSync } from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { launchBrowser, openApp, repoRoot, startStack, STORAGE_TOKEN } from '../e2e/harness.mjs'
+
+const distDir = path.join(repoRoot, 'target/bench/dist')
+const env = { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` }
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const step = (message) => console.error(`--> ${message}`)
+
+step('building the app (release) into target/bench/dist')
+execFileSync('trunk', ['build', '--release', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
+
+const sizes = { wasm: [0, 0], js: [0, 0], css: [0, 0] }
+for (const name of readdirSync(distDir)) {
+  const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null
+  if (!kind) continue
+  const bytes = readFileSync(path.join(distDir, name))
+  sizes[kind][0] += bytes.length
+  sizes[kind][1] += gzipSync(bytes, { level: 9 }).length
+}
+
+step('time to first render')
+const server = http.createServer((request, response) => {
+  const url = new URL(request.url, 'http://127.0.0.1')
+  let file = path.join(distDir, url.pathname)
+  if (!existsSync(file) || statSync(file).isDirectory()) file = path.join(distDir, 'index.html')
+  const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html'
+  response.writeHead(200, { 'Content-Type': type })
+  createReadStream(file).pipe(response)
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const browser = await launchBrowser()
+const renders = []
+for (let run = 0; run < 5; run++) {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(`http://127.0.0.1:${server.address().port}/`)
+  await page.waitForSelector('[data-testid="config-chain"]')
+  // From navigation start to the first app-rendered element in the DOM.
+  renders.push(await page.evaluate(() => performance.now()))
+  await context.close()
+}
+server.close()
+
+step('minting a 1 MiB file on the local stack')
+const stack = await startStack()
+const mints = []
+try {
+  const file = Buffer.alloc(1 << 20)
+  for (let i = 0; i < file.length; i++) file[i] = (i * 2654435761) >>> 24
+  for (let run = 0; run < 3; run++) {
+    file[0] = run
+    const page = await openApp(browser, stack)
+    await page.evaluate((token) => localStorage.setItem('minty.api_token', token), STORAGE_TOKEN)
+    await page.goto(stack.appUrl + '/mint')
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await page.getByTestId('mint-file').setInputFiles({ name: 'one-mib.bin', mimeType: 'application/octet-stream', buffer: file })
+    await page.getByTestId('mint-name').fill(`Bench ${run}`)
+    const start = Date.now()
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('minted-token-id').waitFor({ timeout: 120000 })
+    mints.push(Date.now() - start)
+    await page.context().close()
+  }
+} finally {
+  await browser.close()
+  await stack.stop()
+}
+
+const kb = (bytes) => (bytes / 1000).toFixed(1).padStart(7)
+console.log('first-load transfer, release build (raw / gzip -9)')
+console.log(`  wasm   ${kb(sizes.wasm[0])} kB / ${kb(sizes.wasm[1])} kB`)
+console.log(`  js     ${kb(sizes.js[0])} kB / ${kb(sizes.js[1])} kB`)
+console.log(`  css    ${kb(sizes.css[0])} kB / ${kb(sizes.css[1])} kB`)
+console.log(`  wasm + js, gzip: ${kb(sizes.wasm[1] + sizes.js[1])} kB (target 250 kB)`)
+console.log(`time to first render, headless Chromium, loopback: median ${median(renders).toFixed(0)} ms (runs: ${renders.map((ms) => ms.toFixed(0)).join(', ')})`)
+console.log(`"Mint" to token id, 1 MiB file, local stack: median ${median(mints)} ms (runs: ${mints.join(', ')})`)
