@@ -21,11 +21,19 @@ use crate::wallet::transactions::{send_transaction, wait_for_receipt, Transactio
 #[derive(Debug, Clone, PartialEq)]
 pub enum MintStage {
     /// Computing the asset's CID in the browser.
-    HashingAsset { done: u64, total: u64 },
-    UploadingAsset { done: u64, total: u64 },
+    HashingAsset {
+        done: u64,
+        total: u64,
+    },
+    UploadingAsset {
+        done: u64,
+        total: u64,
+    },
     UploadingMetadata,
     AwaitingSignature,
-    Pending { hash: H256 },
+    Pending {
+        hash: H256,
+    },
 }
 
 #[derive(Debug, Clone, Error)]
@@ -75,51 +83,91 @@ pub struct MintedToken {
 }
 
 /// A fingerprint of the inputs an upload was made from.
-pub fn upload_fingerprint(file: &File, form: &MintForm) -> String {
+pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintForm) -> String {
+    let identify = |file: &File| {
+        format!(
+            "{}\u{0}{}\u{0}{}",
+            file.name(),
+            file.size(),
+            file.last_modified()
+        )
+    };
     format!(
-        "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-        file.name(),
-        file.size(),
-        file.last_modified(),
+        "{}\u{0}{}\u{0}{}\u{0}{}",
+        identify(file),
+        preview.map(identify).unwrap_or_default(),
         form.name,
         form.description
     )
 }
 
-/// Packs and uploads the asset, then its metadata; each CAR's root is
-/// computed here first, and a service that stores anything else is refused.
+/// Packs a file wrapped in a directory that keeps its name, uploads it, and
+/// returns `ipfs://<dir>/<name>`.
+async fn store_file(
+    file: &Blob,
+    name: &str,
+    storage: &impl StorageProvider,
+    on_hashing: impl FnMut(u64, u64),
+    on_upload: impl FnMut(u64, u64) + 'static,
+) -> Result<(Cid, String), MintError> {
+    let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
+    storage
+        .upload_car(&packed.car, &packed.root, on_upload)
+        .await?;
+    Ok((packed.root, format!("ipfs://{}/{name}", packed.root)))
+}
+
+/// Packs and uploads the asset (and its preview image, if any), then its
+/// metadata; each CAR's root is computed here first, and a service that
+/// stores anything else is refused.
 pub async fn upload_nft(
     file: &File,
+    preview: Option<&File>,
     form: &MintForm,
     storage: &impl StorageProvider,
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<UploadedNft, MintError> {
-    let file_name = file.name();
-    let hashing = report.clone();
-    let asset = pack_blob(file, Some(&file_name), NFT_STORAGE, move |done, total| {
-        hashing(MintStage::HashingAsset { done, total })
-    })
+    let (hashing, uploading) = (report.clone(), report.clone());
+    let (_, asset_uri) = store_file(
+        file,
+        &file.name(),
+        storage,
+        move |done, total| hashing(MintStage::HashingAsset { done, total }),
+        move |done, total| uploading(MintStage::UploadingAsset { done, total }),
+    )
     .await?;
-    let uploading = report.clone();
-    storage
-        .upload_car(&asset.car, &asset.root, move |done, total| {
-            uploading(MintStage::UploadingAsset { done, total })
-        })
-        .await?;
-    let asset_uri = format!("ipfs://{}/{}", asset.root, file_name);
 
     report(MintStage::UploadingMetadata);
-    let media_type = file.type_();
-    let metadata = NftMetadata::for_asset(&form.name, &form.description, &asset_uri, &media_type, None);
+    let preview_uri = match preview {
+        Some(image) => Some(
+            store_file(image, &image.name(), storage, |_, _| {}, |_, _| {})
+                .await?
+                .1,
+        ),
+        None => None,
+    };
+    let metadata = NftMetadata::for_asset(
+        &form.name,
+        &form.description,
+        &asset_uri,
+        &file.type_(),
+        preview_uri.as_deref(),
+    );
     let metadata_blob = json_blob(&metadata.to_json()).map_err(MintError::Pack)?;
-    let packed = pack_blob(&metadata_blob, Some(METADATA_FILE_NAME), NFT_STORAGE, |_, _| {}).await?;
-    storage.upload_car(&packed.car, &packed.root, |_, _| {}).await?;
+    let (metadata_root, metadata_uri) = store_file(
+        &metadata_blob,
+        METADATA_FILE_NAME,
+        storage,
+        |_, _| {},
+        |_, _| {},
+    )
+    .await?;
 
     Ok(UploadedNft {
         asset_uri,
-        metadata_uri: format!("ipfs://{}/{METADATA_FILE_NAME}", packed.root),
-        metadata_root: packed.root,
-        made_from: upload_fingerprint(file, form),
+        metadata_uri,
+        metadata_root,
+        made_from: upload_fingerprint(file, preview, form),
     })
 }
 
@@ -145,7 +193,10 @@ pub async fn mint_token(
         .map_err(MintError::Transaction)?;
     let token_id = minted_token_id(
         contract,
-        receipt.logs.iter().map(|log| (log.address, log.topics.as_slice())),
+        receipt
+            .logs
+            .iter()
+            .map(|log| (log.address, log.topics.as_slice())),
     )
     .ok_or(MintError::NoTokenMinted(hash))?;
     Ok(MintedToken {

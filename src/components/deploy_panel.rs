@@ -44,9 +44,13 @@ pub fn DeployPanel(chain_id: u64, account: String) -> impl IntoView {
             let outcome = async {
                 let data = deploy_data(name.trim(), symbol.trim()).map_err(|e| e.to_string())?;
                 status.set(Some("Waiting for your signature in the wallet…".into()));
-                let hash = send_transaction(&from, None, &data).await.map_err(|e| e.to_string())?;
+                let hash = send_transaction(&from, None, &data)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 status.set(Some(format!("Deploying in transaction {hash:?}…")));
-                let receipt = wait_for_receipt(hash, &from, None, &data).await.map_err(|e| e.to_string())?;
+                let receipt = wait_for_receipt(hash, &from, None, &data)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 receipt
                     .contract_address
                     .ok_or_else(|| "The receipt names no contract address.".to_owned())

@@ -5,7 +5,13 @@ use leptos::prelude::*;
 use web_sys::{DragEvent, File, HtmlInputElement, Url};
 
 #[component]
-pub fn FilePicker(file: RwSignal<Option<File>, LocalStorage>, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+pub fn FilePicker(
+    file: RwSignal<Option<File>, LocalStorage>,
+    #[prop(into)] disabled: Signal<bool>,
+    /// What to ask for when nothing is chosen yet.
+    prompt: &'static str,
+    test_id: &'static str,
+) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let preview = RwSignal::new(None::<String>);
     // A new object URL per image; the previous one is released.
@@ -33,7 +39,11 @@ pub fn FilePicker(file: RwSignal<Option<File>, LocalStorage>, #[prop(into)] disa
         if disabled.get_untracked() {
             return;
         }
-        if let Some(dropped) = event.data_transfer().and_then(|data| data.files()).and_then(|files| files.get(0)) {
+        if let Some(dropped) = event
+            .data_transfer()
+            .and_then(|data| data.files())
+            .and_then(|files| files.get(0))
+        {
             file.set(Some(dropped));
         }
     };
@@ -48,12 +58,12 @@ pub fn FilePicker(file: RwSignal<Option<File>, LocalStorage>, #[prop(into)] disa
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <input type="file" data-testid="mint-file" on:change=on_change disabled=disabled />
+            <input type="file" data-testid=test_id on:change=on_change disabled=disabled />
             <span class="drop-hint">
                 {move || {
                     file.with(|file| match file {
                         Some(file) => format!("{} · {}", file.name(), human_size(file.size())),
-                        None => "Choose a file or drop it here".to_owned(),
+                        None => prompt.to_owned(),
                     })
                 }}
             </span>

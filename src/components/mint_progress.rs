@@ -7,8 +7,12 @@ use crate::mint::MintStage;
 
 fn describe(stage: &MintStage) -> (String, Option<(u64, u64)>) {
     match stage {
-        MintStage::HashingAsset { done, total } => ("Computing the file's CID…".into(), Some((*done, *total))),
-        MintStage::UploadingAsset { done, total } => ("Uploading the file…".into(), Some((*done, *total))),
+        MintStage::HashingAsset { done, total } => {
+            ("Computing the file's CID…".into(), Some((*done, *total)))
+        }
+        MintStage::UploadingAsset { done, total } => {
+            ("Uploading the file…".into(), Some((*done, *total)))
+        }
         MintStage::UploadingMetadata => ("Uploading the metadata…".into(), None),
         MintStage::AwaitingSignature => ("Waiting for your signature in the wallet…".into(), None),
         MintStage::Pending { .. } => ("Transaction sent; waiting for it to be mined…".into(), None),

@@ -9,7 +9,11 @@ use crate::mint::MintedToken;
 
 #[component]
 pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
-    let gateway_url = |uri: &str| parse_ipfs_uri(uri).map(|address| address.gateway_url(&gateway)).ok();
+    let gateway_url = |uri: &str| {
+        parse_ipfs_uri(uri)
+            .map(|address| address.gateway_url(&gateway))
+            .ok()
+    };
     let metadata_link = gateway_url(&token.uploaded.metadata_uri);
     let asset_link = gateway_url(&token.uploaded.asset_uri);
     let token_page = format!("/token/{}", token.token_id);

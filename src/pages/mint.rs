@@ -8,7 +8,10 @@ use web_sys::File;
 use crate::app::SettingsContext;
 use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView};
 use crate::eth::address::parse_address;
-use crate::mint::{mint_token, upload_fingerprint, upload_nft, MintError, MintForm, MintStage, MintedToken, UploadedNft};
+use crate::mint::{
+    mint_token, upload_fingerprint, upload_nft, MintError, MintForm, MintStage, MintedToken,
+    UploadedNft,
+};
 use crate::settings::api_token::load_api_token;
 use crate::storage::nft_storage::NftStorage;
 use crate::storage::StorageError;
@@ -60,6 +63,14 @@ pub fn Mint() -> impl IntoView {
 fn MintForm(account: String, contract: Address) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let file = RwSignal::new_local(None::<File>);
+    // Shown by marketplaces for media that is not an image (OpenSea's `image`).
+    let preview = RwSignal::new_local(None::<File>);
+    let needs_preview = move || {
+        file.with(|file| {
+            file.as_ref()
+                .is_some_and(|file| !file.type_().starts_with("image/"))
+        })
+    };
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
@@ -77,6 +88,11 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        let chosen_preview = if needs_preview() {
+            preview.get_untracked()
+        } else {
+            None
+        };
         let Some(chosen) = file.get_untracked() else {
             error.set(Some("Choose a file to mint.".into()));
             return;
@@ -115,14 +131,16 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
         spawn_local(async move {
             let report = move |next: MintStage| stage.set(Some(next));
             let outcome: Result<MintedToken, MintError> = async {
-                let reusable = uploaded
-                    .get_untracked()
-                    .filter(|done| done.made_from == upload_fingerprint(&chosen, &form));
+                let reusable = uploaded.get_untracked().filter(|done| {
+                    done.made_from == upload_fingerprint(&chosen, chosen_preview.as_ref(), &form)
+                });
                 let ready = match reusable {
                     Some(done) => done,
                     None => {
                         let storage = NftStorage::new(&endpoint, token);
-                        let done = upload_nft(&chosen, &form, &storage, report).await?;
+                        let done =
+                            upload_nft(&chosen, chosen_preview.as_ref(), &form, &storage, report)
+                                .await?;
                         uploaded.set(Some(done.clone()));
                         done
                     }
@@ -151,7 +169,13 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
                         </p>
                     }
                 })}
-            <FilePicker file disabled=busy />
+            <FilePicker file disabled=busy prompt="Choose a file or drop it here" test_id="mint-file" />
+            <Show when=needs_preview>
+                <div class="preview-picker">
+                    <p class="hint">"Optional: a preview image, shown where the file itself cannot be."</p>
+                    <FilePicker file=preview disabled=busy prompt="Choose a preview image" test_id="mint-preview-file" />
+                </div>
+            </Show>
             <label>
                 "Name"
                 <input required data-testid="mint-name" prop:value=name disabled=move || busy.get() on:input=move |ev| name.set(event_target_value(&ev)) />

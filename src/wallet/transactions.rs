@@ -44,23 +44,37 @@ impl From<WalletError> for TransactionError {
 }
 
 /// Asks the wallet to sign and send; returns the hash as soon as it is sent.
-pub async fn send_transaction(from: &str, to: Option<Address>, data: &[u8]) -> Result<H256, TransactionError> {
+pub async fn send_transaction(
+    from: &str,
+    to: Option<Address>,
+    data: &[u8],
+) -> Result<H256, TransactionError> {
     let mut transaction = json!({ "from": from, "data": hex_string(data) });
     if let Some(to) = to {
         transaction["to"] = json!(to);
     }
-    Ok(Eip1193.request("eth_sendTransaction", [transaction]).await?)
+    Ok(Eip1193
+        .request("eth_sendTransaction", [transaction])
+        .await?)
 }
 
 /// Polls until the transaction is mined. A failed transaction is replayed
 /// with `eth_call` at its block to learn why it reverted.
-pub async fn wait_for_receipt(hash: H256, from: &str, to: Option<Address>, data: &[u8]) -> Result<TransactionReceipt, TransactionError> {
+pub async fn wait_for_receipt(
+    hash: H256,
+    from: &str,
+    to: Option<Address>,
+    data: &[u8],
+) -> Result<TransactionReceipt, TransactionError> {
     let polls = RECEIPT_TIMEOUT.as_millis() / RECEIPT_POLL.as_millis();
     for _ in 0..polls {
-        let receipt: Option<TransactionReceipt> = Eip1193.request("eth_getTransactionReceipt", [hash]).await?;
+        let receipt: Option<TransactionReceipt> =
+            Eip1193.request("eth_getTransactionReceipt", [hash]).await?;
         if let Some(receipt) = receipt {
             if receipt.status.map(|status| status.as_u64()) == Some(0) {
-                let reason = replay_for_reason(from, to, data, receipt.block_number.map(|n| n.as_u64())).await;
+                let reason =
+                    replay_for_reason(from, to, data, receipt.block_number.map(|n| n.as_u64()))
+                        .await;
                 return Err(TransactionError::Reverted { hash, reason });
             }
             return Ok(receipt);
@@ -70,10 +84,18 @@ pub async fn wait_for_receipt(hash: H256, from: &str, to: Option<Address>, data:
     Err(TransactionError::NotMined(hash))
 }
 
-async fn replay_for_reason(from: &str, to: Option<Address>, data: &[u8], block: Option<u64>) -> RevertReason {
+async fn replay_for_reason(
+    from: &str,
+    to: Option<Address>,
+    data: &[u8],
+    block: Option<u64>,
+) -> RevertReason {
     let block = block.map_or_else(|| json!("latest"), |n| json!(format!("0x{n:x}")));
     let call = json!({ "from": from, "to": to, "data": hex_string(data) });
-    match Eip1193.request::<_, serde_json::Value>("eth_call", (call, block)).await {
+    match Eip1193
+        .request::<_, serde_json::Value>("eth_call", (call, block))
+        .await
+    {
         Err(WalletError::Rpc(rpc)) => rpc
             .data
             .as_ref()
@@ -87,12 +109,16 @@ async fn replay_for_reason(from: &str, to: Option<Address>, data: &[u8], block: 
 pub async fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, TransactionError> {
     let call = json!({ "to": to, "data": hex_string(data) });
     let answer: String = Eip1193.request("eth_call", (call, "latest")).await?;
-    decode_hex(&answer).ok_or_else(|| TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex"))))
+    decode_hex(&answer).ok_or_else(|| {
+        TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
+    })
 }
 
 pub async fn code_at(address: Address) -> Result<Vec<u8>, TransactionError> {
     let answer: String = Eip1193.request("eth_getCode", (address, "latest")).await?;
-    decode_hex(&answer).ok_or_else(|| TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex"))))
+    decode_hex(&answer).ok_or_else(|| {
+        TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
+    })
 }
 
 fn hex_string(bytes: &[u8]) -> String {
@@ -116,7 +142,10 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 pub async fn sleep(duration: Duration) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, duration.as_millis() as i32);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                duration.as_millis() as i32,
+            );
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

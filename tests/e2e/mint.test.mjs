@@ -109,7 +109,13 @@ describe('creators mint on the local stack', () => {
     assert.match(await page.getByTestId('asset-text').innerText(), /Roses are red\./)
 
     await page.goto(stack.appUrl + '/mint')
+    await page.getByTestId('mint-file').setInputFiles({ name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() })
+    // Not an image, so the page offers a preview image for marketplaces.
+    await page.getByTestId('mint-preview-file').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png(16) })
     const sound = await mint(page, { name: 'Tone', file: { name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() } })
+    const metadata = await (await fetch(`${stack.storageUrl}/ipfs/${sound.metadataUri.slice(7)}`)).json()
+    assert.equal(metadata.animation_url, sound.assetUri)
+    assert.match(metadata.image, /^ipfs:\/\/bafy[a-z0-9]+\/cover\.png$/)
     await page.goto(`${stack.appUrl}/token/${sound.tokenId}`)
     await page.getByTestId('asset-audio').waitFor()
     await page.context().close()

@@ -472,8 +472,16 @@ fn test_switches_do_not_exist_unless_enabled() {
         Err(ureq::Error::Status(status, _)) => status,
         Err(error) => panic!("request failed: {error}"),
     };
-    assert!(status == 404 || status == 405, "the switch answered {status}");
+    assert!(
+        status == 404 || status == 405,
+        "the switch answered {status}"
+    );
     // And uploads still get their honest CID.
     let cid = upload_raw(&server, "t", b"honest bytes");
-    assert_eq!(cid, minty::ipfs::pack::pack_file(minty::ipfs::profile::NFT_STORAGE, None, b"honest bytes").root.to_string());
+    assert_eq!(
+        cid,
+        minty::ipfs::pack::pack_file(minty::ipfs::profile::NFT_STORAGE, None, b"honest bytes")
+            .root
+            .to_string()
+    );
 }

@@ -204,8 +204,13 @@ pub async fn upload(
 }
 
 /// Test switch (only with `test_switches`): body "on" or "off".
-pub async fn set_lie_about_cids(State(state): State<Arc<StorageState>>, body: String) -> StatusCode {
-    state.lie_about_cids.store(body.trim() == "on", Ordering::Relaxed);
+pub async fn set_lie_about_cids(
+    State(state): State<Arc<StorageState>>,
+    body: String,
+) -> StatusCode {
+    state
+        .lie_about_cids
+        .store(body.trim() == "on", Ordering::Relaxed);
     StatusCode::NO_CONTENT
 }
 
