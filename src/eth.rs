@@ -1,4 +1,5 @@
 //! Ethereum: the Minty contract's ABI and addresses, in pure Rust.
 
 pub mod address;
+pub mod hex;
 pub mod minty_abi;

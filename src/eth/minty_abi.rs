@@ -9,6 +9,8 @@ use ethers_core::types::{Address, H256, U256};
 use ethers_core::utils::keccak256;
 use thiserror::Error;
 
+use super::hex::from_hex;
+
 /// The compiled contract (ABI and creation bytecode), built from
 /// contracts/Minty.sol by tests/tools/contract-build.mjs.
 pub const MINTY_ARTIFACT_JSON: &str = include_str!("../../contracts/Minty.json");
@@ -42,7 +44,7 @@ pub fn creation_bytecode() -> Result<Vec<u8>, AbiError> {
     let hex_code = artifact["bytecode"]
         .as_str()
         .ok_or_else(|| AbiError::Artifact("no bytecode".into()))?;
-    decode_hex(hex_code).ok_or_else(|| AbiError::Artifact("bytecode is not hex".into()))
+    from_hex(hex_code).ok_or_else(|| AbiError::Artifact("bytecode is not hex".into()))
 }
 
 /// Data of the transaction that deploys Minty: `constructor(name, symbol)`.
@@ -231,7 +233,7 @@ impl std::fmt::Display for RevertReason {
 /// (MetaMask wraps node errors that way).
 pub fn revert_data_in(data: &serde_json::Value) -> Option<Vec<u8>> {
     match data {
-        serde_json::Value::String(text) => decode_hex(text).filter(|bytes| !bytes.is_empty()),
+        serde_json::Value::String(text) => from_hex(text).filter(|bytes| !bytes.is_empty()),
         serde_json::Value::Object(object) => ["data", "originalError", "cause"]
             .iter()
             .filter_map(|key| object.get(*key))
@@ -276,17 +278,6 @@ pub fn decode_revert(data: &[u8]) -> RevertReason {
         None
     };
     decoded.unwrap_or(RevertReason::Unknown { selector: *head })
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.len() % 2 != 0 {
-        return None;
-    }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

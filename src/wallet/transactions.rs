@@ -9,6 +9,7 @@ use serde_json::json;
 use thiserror::Error;
 
 use super::{Eip1193, WalletError};
+use crate::eth::hex::{from_hex, to_hex};
 use crate::eth::minty_abi::{decode_revert, revert_data_in, RevertReason};
 
 /// How long a mined receipt is waited for before the user is told to look
@@ -49,7 +50,7 @@ pub async fn send_transaction(
     to: Option<Address>,
     data: &[u8],
 ) -> Result<H256, TransactionError> {
-    let mut transaction = json!({ "from": from, "data": hex_string(data) });
+    let mut transaction = json!({ "from": from, "data": to_hex(data) });
     if let Some(to) = to {
         transaction["to"] = json!(to);
     }
@@ -91,7 +92,7 @@ async fn replay_for_reason(
     block: Option<u64>,
 ) -> RevertReason {
     let block = block.map_or_else(|| json!("latest"), |n| json!(format!("0x{n:x}")));
-    let call = json!({ "from": from, "to": to, "data": hex_string(data) });
+    let call = json!({ "from": from, "to": to, "data": to_hex(data) });
     match Eip1193
         .request::<_, serde_json::Value>("eth_call", (call, block))
         .await
@@ -107,35 +108,18 @@ async fn replay_for_reason(
 
 /// Reads a contract through the wallet's node.
 pub async fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, TransactionError> {
-    let call = json!({ "to": to, "data": hex_string(data) });
+    let call = json!({ "to": to, "data": to_hex(data) });
     let answer: String = Eip1193.request("eth_call", (call, "latest")).await?;
-    decode_hex(&answer).ok_or_else(|| {
+    from_hex(&answer).ok_or_else(|| {
         TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
     })
 }
 
 pub async fn code_at(address: Address) -> Result<Vec<u8>, TransactionError> {
     let answer: String = Eip1193.request("eth_getCode", (address, "latest")).await?;
-    decode_hex(&answer).ok_or_else(|| {
+    from_hex(&answer).ok_or_else(|| {
         TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
     })
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(2 + 2 * bytes.len());
-    text.push_str("0x");
-    for byte in bytes {
-        text.push_str(&format!("{byte:02x}"));
-    }
-    text
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits = text.strip_prefix("0x")?;
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// Waits without blocking the page.

@@ -1,6 +1,7 @@
 //! A small blocking JSON-RPC client for talking to anvil (or any node).
 
 use ethers_core::types::{Address, H256, U256};
+use minty::eth::hex::{from_hex, to_hex};
 use serde_json::{json, Value};
 use thiserror::Error;
 
@@ -103,7 +104,7 @@ impl RpcClient {
     pub fn call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, RpcError> {
         let answer = self.request(
             "eth_call",
-            json!([{"to": to, "data": hex_string(data)}, "latest"]),
+            json!([{"to": to, "data": to_hex(data)}, "latest"]),
         )?;
         parse_bytes(&answer).ok_or_else(|| unexpected("eth_call", &answer))
     }
@@ -116,7 +117,7 @@ impl RpcClient {
         to: Option<Address>,
         data: &[u8],
     ) -> Result<H256, RpcError> {
-        let mut transaction = json!({"from": from, "data": hex_string(data)});
+        let mut transaction = json!({"from": from, "data": to_hex(data)});
         if let Some(to) = to {
             transaction["to"] = json!(to);
         }
@@ -145,24 +146,12 @@ fn unexpected(method: &str, answer: &Value) -> RpcError {
     }
 }
 
-pub fn hex_string(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(2 + bytes.len() * 2);
-    text.push_str("0x");
-    for byte in bytes {
-        text.push_str(&format!("{byte:02x}"));
-    }
-    text
-}
-
+/// Bytes from a JSON-RPC hex string.
 pub fn parse_bytes(value: &Value) -> Option<Vec<u8>> {
-    let digits = value.as_str()?.strip_prefix("0x")?;
-    if digits.len() % 2 != 0 {
-        return None;
-    }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).ok())
-        .collect()
+    value
+        .as_str()
+        .filter(|text| text.starts_with("0x"))
+        .and_then(from_hex)
 }
 
 fn parse_quantity(value: &Value) -> Option<U256> {

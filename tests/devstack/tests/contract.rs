@@ -6,6 +6,7 @@
 use std::net::TcpListener;
 
 use ethers_core::types::{Address, H256, U256};
+use minty::eth::hex::to_hex;
 use minty::eth::minty_abi::{
     decode_address, decode_revert, decode_string, decode_transfer, decode_uint, mint_token_call,
     minted_token_id, owner_of_call, safe_transfer_from_call, token_by_index_call,
@@ -13,7 +14,7 @@ use minty::eth::minty_abi::{
 };
 use minty_devstack::anvil::Anvil;
 use minty_devstack::deploy::{deploy_minty, describe_contract, DeployError};
-use minty_devstack::rpc::{hex_string, parse_bytes, Receipt, RpcClient, RpcError};
+use minty_devstack::rpc::{parse_bytes, Receipt, RpcClient, RpcError};
 use serde_json::{json, Value};
 
 const CAT_URI: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/metadata.json";
@@ -71,7 +72,7 @@ impl Chain {
             .rpc
             .request(
                 "eth_call",
-                json!([{"from": from, "to": self.minty, "data": hex_string(data)}, "latest"]),
+                json!([{"from": from, "to": self.minty, "data": to_hex(data)}, "latest"]),
             )
             .map(|answer| answer.to_string());
         let reason = revert_reason(simulation);
