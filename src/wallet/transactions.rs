@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use ethers_core::types::{Address, TransactionReceipt, H256};
+use ethers_core::types::{Address, H256, U64};
 use ethers_providers::JsonRpcClient;
+use serde::Deserialize;
 use serde_json::json;
 use thiserror::Error;
 
@@ -44,6 +45,23 @@ impl From<WalletError> for TransactionError {
     }
 }
 
+/// The parts of a receipt the app reads. Deserializing only these keeps the
+/// wasm small and accepts the extra fields wallets and nodes add.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub status: Option<U64>,
+    pub block_number: Option<U64>,
+    pub contract_address: Option<Address>,
+    pub logs: Vec<ReceiptLog>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceiptLog {
+    pub address: Address,
+    pub topics: Vec<H256>,
+}
+
 /// Asks the wallet to sign and send; returns the hash as soon as it is sent.
 pub async fn send_transaction(
     from: &str,
@@ -66,11 +84,10 @@ pub async fn wait_for_receipt(
     from: &str,
     to: Option<Address>,
     data: &[u8],
-) -> Result<TransactionReceipt, TransactionError> {
+) -> Result<Receipt, TransactionError> {
     let polls = RECEIPT_TIMEOUT.as_millis() / RECEIPT_POLL.as_millis();
     for _ in 0..polls {
-        let receipt: Option<TransactionReceipt> =
-            Eip1193.request("eth_getTransactionReceipt", [hash]).await?;
+        let receipt: Option<Receipt> = Eip1193.request("eth_getTransactionReceipt", [hash]).await?;
         if let Some(receipt) = receipt {
             if receipt.status.map(|status| status.as_u64()) == Some(0) {
                 let reason =
