@@ -2,6 +2,8 @@
 
 pub mod home;
 pub mod not_found;
+pub mod settings;
 
 pub use home::Home;
 pub use not_found::NotFound;
+pub use settings::SettingsPage;
