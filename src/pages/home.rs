@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::SettingsContext;
-use crate::components::SettingsProblems;
+use crate::components::{NetworkGuard, SettingsProblems};
 use crate::settings::chains::chain_label;
 
 #[component]
@@ -30,6 +30,7 @@ pub fn Home() -> impl IntoView {
     };
     let rpc_url = move || settings.with(|settings| settings.rpc_url.clone());
     view! {
+        <NetworkGuard />
         <section class="card">
             <h1>"Network and storage"</h1>
             <p class="lede">
