@@ -3,13 +3,17 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Route, Router, Routes, A},
     path,
 };
 
 use crate::components::WalletStatus;
-use crate::pages::{Home, Mint, NotFound};
-use crate::settings::{local_storage, Settings, SettingsError};
+use crate::pages::{Home, Mint, NotFound, SettingsPage};
+use crate::settings::{
+    edit::Edit,
+    local_storage::{self, SaveError},
+    Settings, SettingsError,
+};
 use crate::wallet::WalletContext;
 
 /// The configuration in effect, and each setting that could not be used.
@@ -17,6 +21,17 @@ use crate::wallet::WalletContext;
 pub struct SettingsContext {
     pub settings: RwSignal<Settings>,
     pub problems: RwSignal<Vec<SettingsError>>,
+}
+
+impl SettingsContext {
+    /// Saves one change; on success everything that reads the settings
+    /// sees the new values at once.
+    pub fn save(self, edit: &Edit) -> Result<(), SaveError> {
+        let (settings, problems) = local_storage::save(&self.settings.get_untracked(), edit)?;
+        self.settings.set(settings);
+        self.problems.set(problems);
+        Ok(())
+    }
 }
 
 #[component]
@@ -33,8 +48,12 @@ pub fn App() -> impl IntoView {
                 <a href="/" class="brand">
                     "Minty"
                 </a>
-                <nav class="site-nav">
-                    <a href="/mint" data-testid="nav-mint">"Mint"</a>
+                <nav class="site-nav" aria-label="Main">
+                    <A href="/" exact=true>
+                        "Home"
+                    </A>
+                    <A href="/mint">"Mint"</A>
+                    <A href="/settings">"Settings"</A>
                 </nav>
                 <WalletStatus />
             </header>
@@ -42,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/mint") view=Mint />
+                    <Route path=path!("/settings") view=SettingsPage />
                 </Routes>
             </main>
         </Router>

@@ -5,6 +5,9 @@ pub mod deploy_panel;
 pub mod file_picker;
 pub mod mint_progress;
 pub mod minted_token;
+pub mod network_guard;
+pub mod setting_field;
+pub mod settings_problems;
 pub mod wallet_status;
 
 pub use copy_button::CopyButton;
@@ -12,4 +15,7 @@ pub use deploy_panel::DeployPanel;
 pub use file_picker::FilePicker;
 pub use mint_progress::MintProgress;
 pub use minted_token::MintedTokenView;
+pub use network_guard::NetworkGuard;
+pub use setting_field::{FieldOutcome, SettingField};
+pub use settings_problems::SettingsProblems;
 pub use wallet_status::WalletStatus;

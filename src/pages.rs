@@ -3,7 +3,9 @@
 pub mod home;
 pub mod mint;
 pub mod not_found;
+pub mod settings;
 
 pub use home::Home;
 pub use mint::Mint;
 pub use not_found::NotFound;
+pub use settings::SettingsPage;

@@ -4,6 +4,7 @@
 
 pub mod api_token;
 pub mod chains;
+pub mod edit;
 #[cfg(target_arch = "wasm32")]
 pub mod local_storage;
 
@@ -67,12 +68,16 @@ pub enum SettingsError {
     InvalidAddress { key: &'static str, value: String },
     #[error("{key} has a mixed-case address with a wrong EIP-55 checksum: {value:?}. Copy the address again.")]
     BadChecksum { key: &'static str, value: String },
-    #[error("{key} is not an http(s) URL: {value:?}.")]
+    #[error("{key} is not an http(s) URL: {value:?}. Write it in full, starting with https:// (or http:// for a service on this computer).")]
     InvalidUrl { key: &'static str, value: String },
     #[error("{key} is not a JSON object from chain id to contract address.")]
     InvalidContracts { key: &'static str },
     #[error("MINTY_PRESET_CONTRACT is set but MINTY_PRESET_CHAIN_ID is not: set the chain the contract is deployed on.")]
     ContractWithoutChain,
+    #[error("{key} is empty: type it in first.")]
+    Empty { key: &'static str },
+    #[error("The API token is empty: paste the token your storage service gave you.")]
+    EmptyApiToken,
 }
 
 /// The configuration in effect.
@@ -159,6 +164,15 @@ impl Settings {
         self.contracts.get(&chain_id).copied()
     }
 
+    /// The chain the wallet should switch to: the expected one, when it has a
+    /// Minty contract and the wallet's chain has none. `None` when Minty can
+    /// work on the wallet's chain, or there is nowhere better to go.
+    pub fn chain_to_switch_to(&self, wallet_chain_id: u64) -> Option<u64> {
+        let expected = self.chain_id?;
+        (self.contract_on(wallet_chain_id).is_none() && self.contract_on(expected).is_some())
+            .then_some(expected)
+    }
+
     /// Overrides each plain field that `read` (giving its key and text) sets validly.
     fn overlay_fields(
         &mut self,
@@ -174,32 +188,40 @@ impl Settings {
             self.rpc_url = Some(url);
         }
         let (key, value) = read(Field::StorageEndpoint);
-        if let Some(url) = check(problems, value.as_deref(), |v| url_in(key, v)) {
-            self.storage_endpoint = url.trim_end_matches('/').to_owned();
+        if let Some(url) = check(problems, value.as_deref(), |v| storage_endpoint_in(key, v)) {
+            self.storage_endpoint = url;
         }
         let (key, value) = read(Field::Gateway);
-        if let Some(url) = check(problems, value.as_deref(), |v| url_in(key, v)) {
-            // A path gateway is a prefix: `…/ipfs` and `…/ipfs/` mean the same.
-            self.gateway = format!("{}/", url.trim_end_matches('/'));
+        if let Some(url) = check(problems, value.as_deref(), |v| gateway_in(key, v)) {
+            self.gateway = url;
         }
     }
 
+    /// Applies saved contracts: an address sets a chain's contract, and
+    /// `null` removes one the presets set (see [`edit`]).
     fn overlay_contracts(&mut self, problems: &mut Vec<SettingsError>, json: &str) {
-        let Ok(entries) = serde_json::from_str::<BTreeMap<String, String>>(json) else {
+        let Ok(entries) = serde_json::from_str::<BTreeMap<String, Option<String>>>(json) else {
             problems.push(SettingsError::InvalidContracts {
                 key: keys::CONTRACTS,
             });
             return;
         };
         for (chain_id, address) in entries {
-            match (
-                chain_id_in(keys::CONTRACTS, &chain_id),
-                address_in(keys::CONTRACTS, &address),
-            ) {
-                (Ok(chain_id), Ok(address)) => {
+            let chain_id = match chain_id_in(keys::CONTRACTS, &chain_id) {
+                Ok(chain_id) => chain_id,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            match address.map(|address| address_in(keys::CONTRACTS, &address)) {
+                Some(Ok(address)) => {
                     self.contracts.insert(chain_id, address);
                 }
-                (Err(problem), _) | (_, Err(problem)) => problems.push(problem),
+                Some(Err(problem)) => problems.push(problem),
+                None => {
+                    self.contracts.remove(&chain_id);
+                }
             }
         }
     }
@@ -297,6 +319,17 @@ fn url_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
             value: value.to_owned(),
         }),
     }
+}
+
+/// A storage API base URL, kept without a trailing `/` so paths append cleanly.
+fn storage_endpoint_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
+    Ok(url_in(key, value)?.trim_end_matches('/').to_owned())
+}
+
+/// A path gateway is a prefix: `…/ipfs` and `…/ipfs/` mean the same, so it
+/// is kept ending in exactly one `/`.
+fn gateway_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
+    Ok(format!("{}/", url_in(key, value)?.trim_end_matches('/')))
 }
 
 #[cfg(test)]

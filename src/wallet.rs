@@ -8,8 +8,9 @@ pub mod eip1193;
 mod error;
 #[cfg(target_arch = "wasm32")]
 mod state;
+pub mod switch_chain;
 #[cfg(target_arch = "wasm32")]
 pub mod transactions;
 
 #[cfg(target_arch = "wasm32")]
-pub use {eip1193::Eip1193, error::WalletError, state::WalletContext};
+pub use {eip1193::Eip1193, error::WalletError, state::WalletContext, switch_chain::switch_chain};

@@ -9,12 +9,12 @@ use crate::app::SettingsContext;
 use crate::eth::address::parse_address;
 use crate::eth::minty_abi::{decode_string, deploy_data, name_call, symbol_call};
 use crate::settings::chains::chain_label;
-use crate::settings::local_storage::remember_contract;
+use crate::settings::edit::Edit;
 use crate::wallet::transactions::{call, code_at, send_transaction, wait_for_receipt};
 
 #[component]
 pub fn DeployPanel(chain_id: u64, account: String) -> impl IntoView {
-    let SettingsContext { settings, .. } = expect_context();
+    let settings_context = expect_context::<SettingsContext>();
     let name = RwSignal::new("Julep".to_owned());
     let symbol = RwSignal::new("JLP".to_owned());
     let existing = RwSignal::new(String::new());
@@ -23,9 +23,11 @@ pub fn DeployPanel(chain_id: u64, account: String) -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let remember = move |address: Address| {
-        let mut saved = Ok(());
-        settings.update(|settings| saved = remember_contract(settings, chain_id, address));
-        if let Err(problem) = saved {
+        let edit = Edit::Contract {
+            chain_id: chain_id.to_string(),
+            address: ethers_core::utils::to_checksum(&address, None),
+        };
+        if let Err(problem) = settings_context.save(&edit) {
             error.set(Some(problem.to_string()));
         }
     };

@@ -3,13 +3,15 @@
 
 use ethers_core::utils::to_checksum;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::app::SettingsContext;
+use crate::components::{NetworkGuard, SettingsProblems};
 use crate::settings::chains::chain_label;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let SettingsContext { settings, problems } = expect_context();
+    let SettingsContext { settings, .. } = expect_context();
     let chain = move || {
         settings.with(|settings| {
             settings
@@ -28,6 +30,7 @@ pub fn Home() -> impl IntoView {
     };
     let rpc_url = move || settings.with(|settings| settings.rpc_url.clone());
     view! {
+        <NetworkGuard />
         <section class="card">
             <h1>"Network and storage"</h1>
             <p class="lede">
@@ -73,20 +76,10 @@ pub fn Home() -> impl IntoView {
                     {move || settings.with(|settings| settings.gateway.clone())}
                 </dd>
             </dl>
+            <p class="card-foot">
+                <A href="/settings">"Change these settings"</A>
+            </p>
         </section>
-        <Show when=move || problems.with(|problems| !problems.is_empty())>
-            <section class="card warning" role="alert" data-testid="settings-problems">
-                <h2>"Settings that could not be used"</h2>
-                <ul>
-                    {move || {
-                        problems
-                            .get()
-                            .into_iter()
-                            .map(|problem| view! { <li>{problem.to_string()}</li> })
-                            .collect_view()
-                    }}
-                </ul>
-            </section>
-        </Show>
+        <SettingsProblems />
     }
 }

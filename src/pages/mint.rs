@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use web_sys::File;
 
 use crate::app::SettingsContext;
-use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView};
+use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard};
 use crate::eth::address::parse_address;
 use crate::mint::{
     mint_token, upload_fingerprint, upload_nft, MintError, MintForm, MintStage, MintedToken,
@@ -32,6 +32,7 @@ pub fn Mint() -> impl IntoView {
                 "Your file and its metadata are stored on IPFS through your storage service; your wallet then signs the mint."
             </p>
         </section>
+        <NetworkGuard />
         {move || {
             if !wallet.installed {
                 view! {

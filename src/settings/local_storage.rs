@@ -2,7 +2,7 @@
 
 use web_sys::Storage;
 
-use super::{Presets, Settings, SettingsError};
+use super::{edit::Edit, Presets, Settings, SettingsError};
 
 /// Why a value could not be saved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -11,6 +11,15 @@ pub enum StorageError {
     Unavailable,
     #[error("The browser refused to save the setting; its storage for this site may be full.")]
     Refused,
+}
+
+/// Why a change on the settings page was not saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Invalid(#[from] SettingsError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }
 
 fn storage() -> Result<Storage, StorageError> {
@@ -46,22 +55,19 @@ pub fn load() -> (Settings, Vec<SettingsError>) {
     (settings, problems)
 }
 
-/// Remembers the Minty contract for a chain, in memory and in localStorage,
-/// alongside the other saved contract addresses.
-pub fn remember_contract(
-    settings: &mut Settings,
-    chain_id: u64,
-    address: ethers_core::types::Address,
-) -> Result<(), StorageError> {
-    let mut saved: std::collections::BTreeMap<String, String> = get(super::keys::CONTRACTS)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default();
-    saved.insert(
-        chain_id.to_string(),
-        ethers_core::utils::to_checksum(&address, None),
-    );
-    let json = serde_json::to_string(&saved).expect("a map of strings serializes");
-    set(super::keys::CONTRACTS, &json)?;
-    settings.contracts.insert(chain_id, address);
-    Ok(())
+/// The settings this build starts from, before any saved value; `load`
+/// reports the presets that could not be used.
+pub fn presets() -> Settings {
+    Settings::from_presets(&Presets::BUILD).0
+}
+
+/// Saves `edit` to `current` settings, then reads everything back as a
+/// reload would: the new settings and the problems that remain.
+pub fn save(current: &Settings, edit: &Edit) -> Result<(Settings, Vec<SettingsError>), SaveError> {
+    let write = current.write_for(edit, &presets())?;
+    match write.value {
+        Some(value) => set(write.key, &value)?,
+        None => remove(write.key)?,
+    }
+    Ok(load())
 }

@@ -190,3 +190,61 @@ fn invalid_saved_values_are_reported_by_key_and_skipped() {
         }]
     );
 }
+
+#[test]
+fn saved_null_removes_a_preset_contract() {
+    let presets = Presets {
+        chain_id: Some("31337"),
+        contract: Some(ANVIL_CONTRACT),
+        ..Presets::default()
+    };
+    let (settings, _) = Settings::from_presets(&presets);
+    let (settings, problems) =
+        settings.overlay_saved(saved(&[(keys::CONTRACTS, r#"{"31337": null}"#)]));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(settings.contract(), None);
+}
+
+/// Settings expecting chain 31337, where Minty is deployed.
+fn expecting_anvil() -> Settings {
+    let mut settings = Settings {
+        chain_id: Some(31337),
+        ..Settings::default()
+    };
+    settings
+        .contracts
+        .insert(31337, ANVIL_CONTRACT.parse().unwrap());
+    settings
+}
+
+#[test]
+fn a_wallet_on_a_chain_without_minty_is_sent_to_the_expected_chain() {
+    assert_eq!(expecting_anvil().chain_to_switch_to(1337), Some(31337));
+    assert_eq!(expecting_anvil().chain_to_switch_to(11155111), Some(31337));
+}
+
+#[test]
+fn a_wallet_where_minty_works_is_left_alone() {
+    assert_eq!(expecting_anvil().chain_to_switch_to(31337), None);
+    // Minty is deployed on the wallet's chain too, even if another is expected.
+    let mut settings = expecting_anvil();
+    settings.contracts.insert(
+        1,
+        "0x0000000000000000000000000000000000000001"
+            .parse()
+            .unwrap(),
+    );
+    assert_eq!(settings.chain_to_switch_to(1), None);
+}
+
+#[test]
+fn without_a_deployed_expected_chain_there_is_nowhere_to_switch_to() {
+    let mut no_contract = expecting_anvil();
+    no_contract.contracts.clear();
+    assert_eq!(no_contract.chain_to_switch_to(1337), None);
+    let no_chain = Settings {
+        chain_id: None,
+        ..expecting_anvil()
+    };
+    assert_eq!(no_chain.chain_to_switch_to(1337), None);
+}

@@ -5,6 +5,8 @@ use ethers_providers::{JsonRpcError, ProviderError, RpcError};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
+use crate::settings::chains::chain_label;
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum WalletError {
     #[error("No Ethereum wallet found. Install MetaMask (https://metamask.io) to connect.")]
@@ -19,6 +21,8 @@ pub enum WalletError {
     Disconnected,
     #[error("The wallet does not know this chain: add the network in the wallet first.")]
     UnknownChain,
+    #[error("Your wallet does not know {}, and Minty has no RPC URL to add it with: add the network in your wallet, or set an RPC URL in Settings.", chain_label(*.chain_id))]
+    ChainNotAddable { chain_id: u64 },
     #[error("A request is already waiting in your wallet: open it to approve or reject.")]
     RequestPending,
     #[error("The wallet reported an error (code {}): {}", .0.code, .0.message)]
@@ -41,6 +45,16 @@ impl WalletError {
             4900 | 4901 => WalletError::Disconnected,
             // Not in EIP-1193, but every wallet uses it for wallet_switchEthereumChain.
             4902 => WalletError::UnknownChain,
+            // MetaMask Mobile wraps that 4902 in an internal error.
+            -32603
+                if data
+                    .as_ref()
+                    .and_then(|data| data.pointer("/originalError/code"))
+                    .and_then(serde_json::Value::as_i64)
+                    == Some(4902) =>
+            {
+                WalletError::UnknownChain
+            }
             // MetaMask's "resource unavailable": a prompt for this site is already open.
             -32002 => WalletError::RequestPending,
             _ => WalletError::Rpc(JsonRpcError {

@@ -117,8 +117,12 @@
     refuse (method) { refusals.add(method) },
     allow (method) { refusals.delete(method) },
     requests () { return log.map((entry) => entry.method) },
+    // The requests with their params, as the page sent them.
+    calls () { return JSON.parse(JSON.stringify(log)) },
     setAccounts (accounts) { connected = accounts; emit('accountsChanged', connected) },
     addChain (id, url) { chains[id.toLowerCase()] = url },
+    // As if the user removed the network in MetaMask: switching to it answers 4902.
+    forgetChain (id) { delete chains[id.toLowerCase()] },
     switchChain (id) { chainId = id.toLowerCase(); emit('chainChanged', chainId) }
   }
   window.ethereum = ethereum

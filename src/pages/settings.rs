@@ -1,0 +1,118 @@
+//! The settings page: the storage token, endpoint and gateway, and the
+//! chain, RPC URL and contracts, each saved in this browser over the presets.
+
+mod api_token;
+mod contracts;
+
+use leptos::prelude::*;
+
+use crate::app::SettingsContext;
+use crate::components::{SettingField, SettingsProblems};
+use crate::settings::{
+    edit::{Edit, Setting},
+    local_storage, Settings,
+};
+use api_token::ApiTokenSetting;
+use contracts::ContractsSetting;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let context = expect_context::<SettingsContext>();
+    let presets = StoredValue::new(local_storage::presets());
+    let save = move |edit: fn(String) -> Edit| {
+        Callback::new(move |text: String| context.save(&edit(text)))
+    };
+    let reset =
+        move |setting: Setting| Callback::new(move |()| context.save(&Edit::Reset(setting)));
+    let current =
+        move |read: fn(&Settings) -> String| Signal::derive(move || context.settings.with(read));
+    let customised = move |read: fn(&Settings) -> String| {
+        Signal::derive(move || context.settings.with(read) != presets.with_value(read))
+    };
+    let storage_endpoint = |settings: &Settings| settings.storage_endpoint.clone();
+    let gateway = |settings: &Settings| settings.gateway.clone();
+    let rpc_url = |settings: &Settings| settings.rpc_url.clone().unwrap_or_default();
+    let chain_id = |settings: &Settings| {
+        settings
+            .chain_id
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="page-title">
+            <h1>"Settings"</h1>
+            <p class="lede">
+                "Saved in this browser only. They take the place of the presets this build of Minty came with."
+            </p>
+        </div>
+        <SettingsProblems />
+        <section class="card settings" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">"Storage"</h2>
+            <ApiTokenSetting />
+            <SettingField
+                label="Storage endpoint"
+                id="storage-endpoint"
+                input_type="url"
+                placeholder="https://api.nft.storage"
+                saved=current(storage_endpoint)
+                customised=customised(storage_endpoint)
+                on_save=save(Edit::StorageEndpoint)
+                on_reset=reset(Setting::StorageEndpoint)
+                input_testid="storage-endpoint-input"
+                save_testid="save-storage-endpoint"
+            >
+                "The nft.storage-compatible HTTP API your files are uploaded to."
+                <p class="notice" data-testid="classic-notice">
+                    "nft.storage Classic stopped taking uploads on 2024-06-30. Compatible endpoints, such as the local storage service ("
+                    <code>"npm run dev"</code>
+                    "), work with the same API."
+                </p>
+            </SettingField>
+            <SettingField
+                label="IPFS gateway"
+                id="gateway"
+                input_type="url"
+                placeholder="https://nftstorage.link/ipfs/"
+                saved=current(gateway)
+                customised=customised(gateway)
+                on_save=save(Edit::Gateway)
+                on_reset=reset(Setting::Gateway)
+                input_testid="gateway-input"
+                save_testid="save-gateway"
+            >
+                "A path gateway: Minty appends a CID and path to it to show images and metadata."
+            </SettingField>
+        </section>
+        <section class="card settings" aria-labelledby="network-heading">
+            <h2 id="network-heading">"Network"</h2>
+            <SettingField
+                label="Expected chain id"
+                id="chain-id"
+                placeholder="31337"
+                saved=current(chain_id)
+                customised=customised(chain_id)
+                on_save=save(Edit::ChainId)
+                on_reset=reset(Setting::ChainId)
+                input_testid="chain-id-input"
+                save_testid="save-chain-id"
+            >
+                "The chain Minty asks your wallet to switch to, in decimal (e.g. 11155111 for Sepolia)."
+            </SettingField>
+            <SettingField
+                label="RPC URL"
+                id="rpc-url"
+                input_type="url"
+                placeholder="http://127.0.0.1:8545"
+                saved=current(rpc_url)
+                customised=customised(rpc_url)
+                on_save=save(Edit::RpcUrl)
+                on_reset=reset(Setting::RpcUrl)
+                input_testid="rpc-url-input"
+                save_testid="save-rpc-url"
+            >
+                "A JSON-RPC endpoint of the expected chain, for reading tokens without a wallet. It is also offered to your wallet when it does not know the chain yet."
+            </SettingField>
+            <ContractsSetting />
+        </section>
+    }
+}
