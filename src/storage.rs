@@ -12,6 +12,11 @@ use thiserror::Error;
 pub enum StorageError {
     #[error("Add your nft.storage API token in Settings before uploading.")]
     NoToken,
+    #[error(
+        "Your API token was saved for {saved_for}, not for {endpoint}, so it is not sent there. \
+         Save the token for this endpoint in Settings."
+    )]
+    TokenForAnotherEndpoint { saved_for: String, endpoint: String },
     #[error("{endpoint} refused the API token (401). Check the token in Settings.")]
     Unauthorized { endpoint: String },
     #[error(

@@ -115,16 +115,27 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
                 return;
             }
         };
-        let Some(token) = load_api_token() else {
-            error.set(Some(StorageError::NoToken.to_string()));
-            return;
+        let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
+        let token = match load_api_token() {
+            Some(token) if token.belongs_to(&endpoint) => token,
+            Some(token) => {
+                let refusal = StorageError::TokenForAnotherEndpoint {
+                    saved_for: token.endpoint().to_owned(),
+                    endpoint,
+                };
+                error.set(Some(refusal.to_string()));
+                return;
+            }
+            None => {
+                error.set(Some(StorageError::NoToken.to_string()));
+                return;
+            }
         };
         let form = MintForm {
             name: name.get_untracked().trim().to_owned(),
             description: description.get_untracked().trim().to_owned(),
             owner: owner_address,
         };
-        let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
         let from = account.clone();
         busy.set(true);
         error.set(None);

@@ -60,7 +60,7 @@ try {
   for (let run = 0; run < 3; run++) {
     file[0] = run
     const page = await openApp(browser, stack)
-    await page.evaluate((token) => localStorage.setItem('minty.api_token', token), STORAGE_TOKEN)
+    await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token: STORAGE_TOKEN, endpoint: stack.storageUrl })
     await page.goto(stack.appUrl + '/mint')
     await page.getByTestId('connect-wallet').click()
     await page.getByTestId('wallet-account').waitFor()

@@ -12,10 +12,11 @@ import { png, wav } from './media.mjs'
 
 const CONTRACT = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 
-/// Opens the mint page with the wallet connected and `token` saved.
-async function mintPage (browser, stack, { token = STORAGE_TOKEN, viewport } = {}) {
+/// Opens the mint page with the wallet connected and `token` saved for
+/// `endpoint` (the stack's storage service unless said otherwise).
+async function mintPage (browser, stack, { token = STORAGE_TOKEN, endpoint = stack.storageUrl, viewport } = {}) {
   const page = await openApp(browser, stack, { viewport })
-  await page.evaluate((value) => localStorage.setItem('minty.api_token', value), token)
+  await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token, endpoint })
   await page.goto(stack.appUrl + '/mint')
   await page.getByTestId('connect-wallet').click()
   await page.getByTestId('wallet-account').waitFor()
@@ -65,8 +66,16 @@ describe('creators mint on the local stack', () => {
   })
 
   it('mints a PNG and the token page shows it, as the chain says', async () => {
-    const page = await mintPage(browser, stack)
+    // The whole journey: save the token in Settings, then mint.
+    const page = await openApp(browser, stack)
     const requests = recordRequests(page)
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('api-token-input').fill(STORAGE_TOKEN)
+    await page.getByTestId('save-api-token').click()
+    await page.getByTestId('api-token-masked').waitFor()
+    await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
     const image = png(48)
     await fillForm(page, { name: 'Gradient', description: 'A small gradient', file: { name: 'gradient.png', mimeType: 'image/png', buffer: image } })
     await page.screenshot({ path: screenshotPath('mint-form-desktop'), fullPage: true })
@@ -171,6 +180,18 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('mint-error').innerText(), /refused the API token \(401\)/)
     assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    await page.context().close()
+  })
+
+  it('a token saved for another endpoint is not sent to this one', async () => {
+    const page = await mintPage(browser, stack, { endpoint: 'https://api.nft.storage' })
+    const requests = recordRequests(page)
+    await fillForm(page, { name: 'Elsewhere', file: { name: 'e.png', mimeType: 'image/png', buffer: png(4) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor()
+    assert.match(await page.getByTestId('mint-error').innerText(), /saved for https:\/\/api\.nft\.storage/)
+    assert.ok(requests.every((request) => !request.headers.authorization), 'no request carried the token')
+    assert.equal(uploads(requests, stack).length, 0)
     await page.context().close()
   })
 

@@ -45,7 +45,9 @@ describe('settings: saved in this browser, checked before they are kept', () => 
     await page.getByTestId('save-api-token').click()
     assert.equal(await page.getByTestId('api-token-masked').innerText(), 'eyJh••••••••x9Q')
     // The secret is stored, and gone from the page.
-    assert.equal(await saved(page, 'minty.api_token'), TOKEN)
+    // Stored with the origin it may be sent to.
+    assert.deepEqual(JSON.parse(await saved(page, 'minty.api_token')), { token: TOKEN, endpoint: stack.storageUrl })
+    assert.match(await page.getByTestId('api-token-endpoint').innerText(), new RegExp(stack.storageUrl))
     assert.equal(await page.getByTestId('api-token-input').inputValue(), '')
     assert.ok(!(await page.content()).includes('test-secret'))
 

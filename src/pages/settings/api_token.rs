@@ -18,7 +18,8 @@ pub fn ApiTokenSetting() -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<&'static str, SaveError>>);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let result = match save_api_token(&draft.get_untracked()) {
+        let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
+        let result = match save_api_token(&draft.get_untracked(), &endpoint) {
             Ok(Some(saved)) => {
                 token.set(Some(saved));
                 // The secret leaves the page's DOM once it is stored.
@@ -54,6 +55,9 @@ pub fn ApiTokenSetting() -> impl IntoView {
                                 <span class="muted">"Saved token"</span>
                                 <span class="mono" data-testid="api-token-masked">
                                     {token.masked()}
+                                </span>
+                                <span class="muted" data-testid="api-token-endpoint">
+                                    "for " {token.endpoint().to_owned()}
                                 </span>
                                 <button
                                     type="button"
