@@ -201,6 +201,45 @@ pub enum RevertReason {
     Empty,
 }
 
+impl std::fmt::Display for RevertReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RevertReason::Message(message) => write!(f, "the contract refused: {message}"),
+            RevertReason::NonexistentToken(id) => write!(f, "there is no token {id}"),
+            RevertReason::InvalidReceiver(address) => write!(
+                f,
+                "{address:?} is a contract that cannot receive ERC-721 tokens; send it to a wallet address"
+            ),
+            RevertReason::IncorrectOwner { token_id, owner, .. } => {
+                write!(f, "token {token_id} belongs to {owner:?}")
+            }
+            RevertReason::InsufficientApproval { token_id, .. } => {
+                write!(f, "this account may not move token {token_id}")
+            }
+            RevertReason::Unknown { selector } => write!(
+                f,
+                "the contract refused with error 0x{}",
+                selector.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+            RevertReason::Empty => f.write_str("the contract refused without giving a reason"),
+        }
+    }
+}
+
+/// Revert data as nodes and wallets report it in a JSON-RPC error's `data`:
+/// a hex string, or nested as `{data: …}` or `{originalError: {data: …}}`
+/// (MetaMask wraps node errors that way).
+pub fn revert_data_in(data: &serde_json::Value) -> Option<Vec<u8>> {
+    match data {
+        serde_json::Value::String(text) => decode_hex(text).filter(|bytes| !bytes.is_empty()),
+        serde_json::Value::Object(object) => ["data", "originalError", "cause"]
+            .iter()
+            .filter_map(|key| object.get(*key))
+            .find_map(revert_data_in),
+        _ => None,
+    }
+}
+
 pub fn decode_revert(data: &[u8]) -> RevertReason {
     let Some((head, arguments)) = data.split_first_chunk::<4>() else {
         return RevertReason::Empty;
@@ -321,6 +360,35 @@ mod tests {
                 selector: [1, 2, 3, 4]
             }
         );
+    }
+
+    #[test]
+    fn revert_data_is_found_however_the_wallet_nests_it() {
+        let data = "0x7e2732890000000000000000000000000000000000000000000000000000000000000007";
+        for value in [
+            serde_json::json!(data),
+            serde_json::json!({"data": data}),
+            serde_json::json!({"code": -32603, "originalError": {"code": 3, "data": data}}),
+        ] {
+            let bytes = revert_data_in(&value).expect("revert data");
+            assert_eq!(hex::encode(&bytes[..4]), "7e273289");
+        }
+        assert_eq!(
+            revert_data_in(&serde_json::json!("execution reverted")),
+            None
+        );
+        assert_eq!(revert_data_in(&serde_json::json!("0x")), None);
+    }
+
+    #[test]
+    fn revert_reasons_read_as_sentences() {
+        assert_eq!(
+            RevertReason::NonexistentToken(U256::from(9)).to_string(),
+            "there is no token 9"
+        );
+        assert!(RevertReason::InvalidReceiver(Address::zero())
+            .to_string()
+            .contains("cannot receive"));
     }
 
     #[test]
