@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::components::WalletStatus;
-use crate::pages::{Home, NotFound};
+use crate::pages::{Home, NotFound, TokenPage};
 use crate::settings::{local_storage, Settings, SettingsError};
 use crate::wallet::WalletContext;
 
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/token/:id") view=TokenPage />
                 </Routes>
             </main>
         </Router>

@@ -2,6 +2,8 @@
 
 pub mod home;
 pub mod not_found;
+pub mod token;
 
 pub use home::Home;
 pub use not_found::NotFound;
+pub use token::TokenPage;
