@@ -44,6 +44,10 @@ describe('token page: viewing a token', () => {
       },
       metadata: (image) => ({ name: 'Scripted SVG', image })
     })
+    tokens.page = await mintWith(stack, {
+      asset: { name: 'page.html', bytes: Buffer.from(`<script>${PWN}</script>`), type: 'text/html' },
+      metadata: (uri) => ({ name: 'A web page', animation_url: uri })
+    })
     tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
   })
 
@@ -95,6 +99,7 @@ describe('token page: viewing a token', () => {
     await poem.getByTestId('asset-text').waitFor()
     assert.equal((await text(poem, 'asset-text')).trimEnd(), 'Roses are <b>red</b>,\nCIDs are forever.')
     assert.equal(await poem.locator('[data-testid="asset-text"] b').count(), 0)
+    await poem.screenshot({ path: screenshotPath('token-text-desktop'), fullPage: true })
     await poem.context().close()
 
     const song = await openToken(tokens.song.id)
@@ -104,8 +109,19 @@ describe('token page: viewing a token', () => {
     // HAVE_METADATA: the browser decoded the WAV's header.
     await song.waitForFunction(() => document.querySelector('[data-testid="asset-audio"]').readyState >= 1)
     assert.equal(await song.getByTestId('asset-image').count(), 0)
+    await song.screenshot({ path: screenshotPath('token-audio-desktop'), fullPage: true })
     assert.deepEqual(song.pageErrors, [])
     await song.context().close()
+  })
+
+  it('offers media it does not preview, such as HTML, as a download only', async () => {
+    const page = await openToken(tokens.page.id)
+    const download = page.getByTestId('asset-download')
+    await download.waitFor()
+    assert.equal(await download.getAttribute('href'), `${stack.storageUrl}/ipfs/${tokens.page.assetCid}/page.html`)
+    assert.equal(await page.locator('main iframe, main object, main embed, [data-testid="asset-text"]').count(), 0)
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
+    await page.context().close()
   })
 
   it('renders through the RPC URL when no wallet is installed', async () => {
@@ -157,8 +173,9 @@ describe('token page: viewing a token', () => {
   })
 
   it('says "No such token" for an id never minted, through the RPC URL and the wallet', async () => {
-    const page = await openToken(999)
+    const page = await openToken(999, { viewport: PHONE })
     assert.match(await text(page, 'no-such-token'), /No such token/)
+    await page.screenshot({ path: screenshotPath('token-missing-phone'), fullPage: true })
     await page.getByTestId('connect-wallet').click()
     await page.waitForFunction(() => window.__testWallet.requests().includes('eth_call'))
     await page.waitForLoadState('networkidle')
