@@ -136,6 +136,9 @@ describe('token page: viewing a token', () => {
 
   it('shows hostile metadata as text and follows none of its unsafe links', async () => {
     const page = await openToken(tokens.hostile.id)
+    // Whatever the page would load or run has had its chance.
+    await page.waitForLoadState('networkidle')
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
     assert.equal(await text(page, 'token-name'), `<script>${PWN}</script>`)
     assert.equal(await text(page, 'token-description'), `<img src=x onerror="${PWN}">`)
     // Both the javascript: image and the data: animation are refused, visibly.
