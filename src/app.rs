@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::components::WalletStatus;
-use crate::pages::{Home, Mint, NotFound, SettingsPage};
+use crate::pages::{Home, Mint, NotFound, SettingsPage, TokenPage};
 use crate::settings::{
     edit::Edit,
     local_storage::{self, SaveError},
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/mint") view=Mint />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/token/:id") view=TokenPage />
                 </Routes>
             </main>
         </Router>

@@ -8,6 +8,7 @@ pub mod minted_token;
 pub mod network_guard;
 pub mod setting_field;
 pub mod settings_problems;
+pub mod untrusted_link;
 pub mod wallet_status;
 
 pub use copy_button::CopyButton;
@@ -18,4 +19,5 @@ pub use minted_token::MintedTokenView;
 pub use network_guard::NetworkGuard;
 pub use setting_field::{FieldOutcome, SettingField};
 pub use settings_problems::SettingsProblems;
+pub use untrusted_link::UntrustedLink;
 pub use wallet_status::WalletStatus;

@@ -12,8 +12,12 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod blob_pack;
 #[cfg(target_arch = "wasm32")]
+pub mod chain;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 pub mod eth;
+#[cfg(target_arch = "wasm32")]
+pub mod gateway;
 pub mod ipfs;
 #[cfg(target_arch = "wasm32")]
 pub mod mint;
@@ -21,5 +25,7 @@ pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod show;
 pub mod storage;
 pub mod wallet;

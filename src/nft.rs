@@ -1,3 +1,6 @@
-//! NFT metadata (EIP-721's metadata JSON, with OpenSea's `animation_url`).
+//! NFT metadata (EIP-721's metadata JSON, with OpenSea's `animation_url`),
+//! the media a token shows, and token ids.
 
+pub mod media;
 pub mod metadata;
+pub mod token_id;

@@ -4,8 +4,10 @@ pub mod home;
 pub mod mint;
 pub mod not_found;
 pub mod settings;
+pub mod token;
 
 pub use home::Home;
 pub use mint::Mint;
 pub use not_found::NotFound;
 pub use settings::SettingsPage;
+pub use token::TokenPage;

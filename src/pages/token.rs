@@ -1,0 +1,135 @@
+//! The token page, `/token/:id`: Minty's `show <id>` in the browser. It
+//! reads through the wallet or the RPC URL, so it needs no wallet, and
+//! renders untrusted metadata as text and checked links only.
+
+mod asset;
+mod facts;
+
+use ethers_core::utils::to_checksum;
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use crate::app::SettingsContext;
+use crate::components::CopyButton;
+use crate::nft::media::TokenMedia;
+use crate::show::{show_token, ShowError, TokenRecord};
+use crate::wallet::WalletContext;
+use asset::AssetPreview;
+use facts::TokenFacts;
+
+#[component]
+pub fn TokenPage() -> impl IntoView {
+    let params = use_params_map();
+    let SettingsContext { settings, .. } = expect_context();
+    let wallet = expect_context::<WalletContext>();
+    // Re-read when the address, the settings or the wallet's chain change.
+    let token = LocalResource::new(move || {
+        let id = params.with(|params| params.get("id").unwrap_or_default());
+        let settings = settings.get();
+        let wallet_chain = wallet
+            .account
+            .with(Option::is_some)
+            .then(|| wallet.chain_id.get())
+            .flatten();
+        async move { show_token(&id, &settings, wallet_chain).await }
+    });
+    view! {
+        <Transition fallback=Reading>
+            {move || Suspend::new(async move {
+                match token.await {
+                    Ok(record) => view! { <Token record /> }.into_any(),
+                    Err(error) => view! { <Problem error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Reading() -> impl IntoView {
+    view! {
+        <section class="card token-loading" aria-busy="true">
+            <p class="lede">"Reading the token from the chain…"</p>
+        </section>
+    }
+}
+
+#[component]
+fn Token(record: TokenRecord) -> impl IntoView {
+    let SettingsContext { settings, .. } = expect_context();
+    let gateway = settings.with_untracked(|settings| settings.gateway.clone());
+    let owner = to_checksum(&record.owner, None);
+    let fields = record.metadata.as_ref().ok().map(|m| m.fields.clone());
+    let media = fields.as_ref().map(TokenMedia::of);
+    let name = fields
+        .as_ref()
+        .map(|fields| fields.name.clone())
+        .filter(|name| !name.trim().is_empty());
+    let description = fields
+        .map(|fields| fields.description)
+        .filter(|text| !text.trim().is_empty());
+    let id = record.id;
+    view! {
+        <article class="token">
+            <section class="card token-hero">
+                <AssetPreview media gateway=gateway.clone() alt=name.clone().unwrap_or_default() />
+                <div class="token-summary">
+                    <p class="eyebrow">"Token #" {id.to_string()}</p>
+                    {match name {
+                        Some(name) => view! { <h1 data-testid="token-name">{name}</h1> }.into_any(),
+                        None => view! { <h1 class="untitled">"Untitled token"</h1> }.into_any(),
+                    }}
+                    {description
+                        .map(|description| {
+                            view! {
+                                <p class="token-description" data-testid="token-description">
+                                    {description}
+                                </p>
+                            }
+                        })}
+                    <div class="owner">
+                        <span class="owner-label">"Owner"</span>
+                        <span class="mono owner-address" data-testid="token-owner">
+                            {owner.clone()}
+                        </span>
+                        <CopyButton text=owner label="Copy owner address" />
+                    </div>
+                </div>
+            </section>
+            <TokenFacts record gateway />
+        </article>
+    }
+}
+
+#[component]
+fn Problem(error: ShowError) -> impl IntoView {
+    match error {
+        ShowError::NoSuchToken(id) => view! {
+            <section class="card" data-testid="no-such-token">
+                <p class="eyebrow">"Token #" {id.to_string()}</p>
+                <h1>"No such token"</h1>
+                <p class="lede">
+                    "Token " {id.to_string()}
+                    " has not been minted on this contract. Check the number, or whether you are on the right chain."
+                </p>
+                <p>
+                    <A href="/">"Back to the start page"</A>
+                </p>
+            </section>
+        }
+        .into_any(),
+        error => {
+            let headline = match error {
+                ShowError::InvalidId(_) => "That is not a token id",
+                _ => "This token cannot be shown",
+            };
+            view! {
+                <section class="card problem" role="alert">
+                    <h1>{headline}</h1>
+                    <p data-testid="token-error">{error.to_string()}</p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}

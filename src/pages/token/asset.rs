@@ -1,0 +1,130 @@
+//! The asset's preview, chosen by its media type: an image, a player, the
+//! first lines of a text, or a download link. SVG goes through `<img>`,
+//! where its scripts never run; nothing is ever inserted as HTML.
+
+use leptos::prelude::*;
+
+use crate::ipfs::uri::classify_untrusted_link;
+use crate::nft::media::{TokenMedia, TEXT_PREVIEW_BYTES};
+use crate::show::{preview_asset, Preview};
+
+#[component]
+pub fn AssetPreview(
+    /// `None` when the metadata could not be read.
+    media: Option<TokenMedia>,
+    gateway: String,
+    /// The token's name, as the image's text alternative.
+    alt: String,
+) -> impl IntoView {
+    let Some(media) = media else {
+        return empty("No preview: the metadata could not be read.");
+    };
+    let Some(asset) = media.asset else {
+        return empty("This token's metadata names no image or media.");
+    };
+    let Ok(link) = classify_untrusted_link(&asset) else {
+        return empty("No preview: the asset's link is not followed.");
+    };
+    let cover = media
+        .cover_image
+        .and_then(|image| classify_untrusted_link(&image).ok())
+        .map(|image| image.fetch_url(&gateway));
+    let preview = LocalResource::new(move || {
+        let (link, gateway) = (link.clone(), gateway.clone());
+        async move { preview_asset(&link, &gateway).await }
+    });
+    view! {
+        <div class="asset-frame">
+            <Suspense fallback=|| {
+                view! {
+                    <p class="asset-empty" aria-busy="true">
+                        "Loading the preview…"
+                    </p>
+                }
+            }>
+                {move || {
+                    let (cover, alt) = (cover.clone(), alt.clone());
+                    Suspend::new(async move { show(preview.await, cover, alt) })
+                }}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}
+
+fn show(preview: Preview, cover: Option<String>, alt: String) -> AnyView {
+    match preview {
+        Preview::Image { url } => {
+            view! { <img class="asset-image" src=url alt=alt data-testid="asset-image" /> }
+                .into_any()
+        }
+        Preview::Video { url } => view! {
+            <video
+                class="asset-video"
+                src=url
+                poster=cover
+                controls
+                preload="metadata"
+                data-testid="asset-video"
+            ></video>
+        }
+        .into_any(),
+        Preview::Audio { url } => view! {
+            <div class="asset-audio">
+                {cover.map(|cover| view! { <img class="asset-cover" src=cover alt=alt /> })}
+                <audio src=url controls preload="metadata" data-testid="asset-audio"></audio>
+            </div>
+        }
+        .into_any(),
+        Preview::Text { text, truncated } => view! {
+            <div class="asset-text">
+                <pre data-testid="asset-text">{text}</pre>
+                {truncated
+                    .then(|| {
+                        view! {
+                            <p class="asset-note">
+                                {format!("The first {} KB.", TEXT_PREVIEW_BYTES / 1024)}
+                            </p>
+                        }
+                    })}
+            </div>
+        }
+        .into_any(),
+        Preview::Download { url, media_type } => {
+            let what = media_type
+                .map(|media_type| format!("No preview for {media_type} files."))
+                .unwrap_or_else(|| "No preview for this kind of file.".to_owned());
+            view! {
+                <div class="asset-empty">
+                    <p>{what}</p>
+                    <a
+                        class="button"
+                        href=url
+                        download
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        data-testid="asset-download"
+                    >
+                        "Download"
+                    </a>
+                </div>
+            }
+            .into_any()
+        }
+        Preview::Unavailable { error, .. } => view! {
+            <p class="asset-empty asset-problem" role="alert" data-testid="asset-error">
+                {error.to_string()}
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+fn empty(message: &'static str) -> AnyView {
+    view! {
+        <div class="asset-frame">
+            <p class="asset-empty">{message}</p>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,80 @@
+//! Where a token lives, as Minty's `show` lists it: the tokenURI, the
+//! metadata and asset addresses with their gateway URLs, and the metadata
+//! document itself.
+
+use leptos::prelude::*;
+
+use crate::components::UntrustedLink;
+use crate::nft::media::TokenMedia;
+use crate::show::TokenRecord;
+
+#[component]
+pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
+    let TokenRecord {
+        token_uri,
+        metadata,
+        ..
+    } = record;
+    let media = metadata
+        .as_ref()
+        .ok()
+        .map(|metadata| TokenMedia::of(&metadata.fields));
+    let asset = media.as_ref().and_then(|media| media.asset.clone());
+    let cover_image = media.and_then(|media| media.cover_image);
+    let (json, problem) = match metadata {
+        Ok(metadata) => (Some(metadata.json), None),
+        Err(problem) => (None, Some(problem.to_string())),
+    };
+    view! {
+        <section class="card">
+            <h2>"On chain and on IPFS"</h2>
+            <dl class="facts">
+                <dt>"Token URI"</dt>
+                <dd class="mono" data-testid="token-uri">
+                    {token_uri.clone()}
+                </dd>
+                <dt>"Metadata URL"</dt>
+                <dd>
+                    <UntrustedLink raw=token_uri gateway=gateway.clone() testid="metadata-url" />
+                    {problem
+                        .map(|problem| {
+                            view! {
+                                <p class="metadata-error" role="alert" data-testid="metadata-error">
+                                    {problem}
+                                </p>
+                            }
+                        })}
+                </dd>
+                {asset
+                    .map(|asset| {
+                        view! {
+                            <dt>"Asset URI"</dt>
+                            <dd class="mono">{asset.clone()}</dd>
+                            <dt>"Asset URL"</dt>
+                            <dd>
+                                <UntrustedLink raw=asset gateway=gateway.clone() testid="asset-url" />
+                            </dd>
+                        }
+                    })}
+                {cover_image
+                    .map(|image| {
+                        view! {
+                            <dt>"Preview image"</dt>
+                            <dd>
+                                <UntrustedLink raw=image gateway=gateway.clone() testid="cover-url" />
+                            </dd>
+                        }
+                    })}
+            </dl>
+            {json
+                .map(|json| {
+                    view! {
+                        <details class="raw-metadata">
+                            <summary>"Metadata JSON"</summary>
+                            <pre>{json}</pre>
+                        </details>
+                    }
+                })}
+        </section>
+    }
+}

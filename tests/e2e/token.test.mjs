@@ -1,0 +1,207 @@
+// The token page: a collector opens /token/<id> and sees what Minty's
+// `show <id>` prints, with the asset previewed, with or without a wallet,
+// and hostile metadata shown as text that runs nothing.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { DESKTOP, DEV_ACCOUNTS, PHONE, launchBrowser, openApp, screenshotPath, startStack } from './harness.mjs'
+import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
+
+const PWN = 'window.__pwned=1'
+
+describe('token page: viewing a token', () => {
+  let stack
+  let browser
+  const tokens = {}
+
+  before(async () => {
+    stack = await startStack()
+    browser = await launchBrowser()
+    tokens.cat = await mintWith(stack, {
+      asset: { name: 'cat.png', bytes: catPng(), type: 'image/png' },
+      metadata: (image) => ({ name: 'Mint the cat', description: 'A cat, on IPFS.\nMinted from a test.', image })
+    })
+    tokens.text = await mintWith(stack, {
+      asset: { name: 'poem.txt', bytes: Buffer.from('Roses are <b>red</b>,\nCIDs are forever.\n'), type: 'text/plain' },
+      metadata: (uri) => ({ name: 'A poem', animation_url: uri })
+    })
+    tokens.song = await mintWith(stack, {
+      asset: { name: 'tone.wav', bytes: wav(), type: 'audio/wav' },
+      metadata: (uri) => ({ name: 'A tone', description: '440 Hz', animation_url: uri })
+    })
+    tokens.hostile = await mintWith(stack, {
+      metadata: {
+        name: `<script>${PWN}</script>`,
+        description: `<img src=x onerror="${PWN}">`,
+        image: `javascript:${PWN}`,
+        animation_url: `data:text/html,<script>${PWN}</script>`
+      }
+    })
+    tokens.svg = await mintWith(stack, {
+      asset: {
+        name: 'trap.svg',
+        bytes: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><script>${PWN}</script><rect width="64" height="64" fill="teal"/></svg>`),
+        type: 'image/svg+xml'
+      },
+      metadata: (image) => ({ name: 'Scripted SVG', image })
+    })
+    tokens.page = await mintWith(stack, {
+      asset: { name: 'page.html', bytes: Buffer.from(`<script>${PWN}</script>`), type: 'text/html' },
+      metadata: (uri) => ({ name: 'A web page', animation_url: uri })
+    })
+    tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
+  })
+
+  after(async () => {
+    await browser?.close()
+    await stack?.stop()
+  })
+
+  async function openToken (id, options = {}) {
+    const page = await openApp(browser, stack, { path: `/token/${id}`, ...options })
+    await page.locator('[data-testid="token-owner"], [data-testid="no-such-token"], [data-testid="token-error"]').first().waitFor()
+    return page
+  }
+
+  const text = (page, testid) => page.getByTestId(testid).innerText()
+
+  it('shows a PNG token: image, name, description, owner and tokenURI', async () => {
+    const { id, assetCid, metadataCid } = tokens.cat
+    for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const page = await openToken(id, { viewport })
+      assert.equal(await text(page, 'token-name'), 'Mint the cat')
+      assert.equal(await text(page, 'token-description'), 'A cat, on IPFS.\nMinted from a test.')
+      assert.equal((await text(page, 'token-owner')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+      assert.equal(await text(page, 'token-uri'), await tokenURI(stack, id))
+      assert.equal(await text(page, 'token-uri'), `ipfs://${metadataCid}/metadata.json`)
+      assert.equal(await page.getByTestId('metadata-url').getAttribute('href'), `${stack.storageUrl}/ipfs/${metadataCid}/metadata.json`)
+      assert.equal(await page.getByTestId('asset-url').getAttribute('href'), `${stack.storageUrl}/ipfs/${assetCid}/cat.png`)
+      await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+      assert.equal(await page.getByTestId('asset-image').getAttribute('src'), `${stack.storageUrl}/ipfs/${assetCid}/cat.png`)
+      await page.screenshot({ path: screenshotPath(`token-${name}`), fullPage: true })
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    }
+  })
+
+  it('reads through the wallet once it is connected on the app\'s chain', async () => {
+    const page = await openToken(tokens.cat.id)
+    assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_call'))
+    await page.getByTestId('connect-wallet').click()
+    await page.waitForFunction(() => window.__testWallet.requests().includes('eth_call'))
+    await page.waitForLoadState('networkidle')
+    assert.equal(await text(page, 'token-name'), 'Mint the cat')
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('previews a text asset as text and a WAV with an audio player', async () => {
+    const poem = await openToken(tokens.text.id)
+    await poem.getByTestId('asset-text').waitFor()
+    assert.equal((await text(poem, 'asset-text')).trimEnd(), 'Roses are <b>red</b>,\nCIDs are forever.')
+    assert.equal(await poem.locator('[data-testid="asset-text"] b').count(), 0)
+    await poem.screenshot({ path: screenshotPath('token-text-desktop'), fullPage: true })
+    await poem.context().close()
+
+    const song = await openToken(tokens.song.id)
+    const audio = song.getByTestId('asset-audio')
+    await audio.waitFor()
+    assert.equal(await audio.getAttribute('src'), `${stack.storageUrl}/ipfs/${tokens.song.assetCid}/tone.wav`)
+    // HAVE_METADATA: the browser decoded the WAV's header.
+    await song.waitForFunction(() => document.querySelector('[data-testid="asset-audio"]').readyState >= 1)
+    assert.equal(await song.getByTestId('asset-image').count(), 0)
+    await song.screenshot({ path: screenshotPath('token-audio-desktop'), fullPage: true })
+    assert.deepEqual(song.pageErrors, [])
+    await song.context().close()
+  })
+
+  it('offers media it does not preview, such as HTML, as a download only', async () => {
+    const page = await openToken(tokens.page.id)
+    const download = page.getByTestId('asset-download')
+    await download.waitFor()
+    assert.equal(await download.getAttribute('href'), `${stack.storageUrl}/ipfs/${tokens.page.assetCid}/page.html`)
+    assert.equal(await page.locator('main iframe, main object, main embed, [data-testid="asset-text"]').count(), 0)
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
+    await page.context().close()
+  })
+
+  it('renders through the RPC URL when no wallet is installed', async () => {
+    const page = await openToken(tokens.cat.id, { wallet: false })
+    await page.getByTestId('no-wallet').waitFor()
+    assert.equal(await text(page, 'token-name'), 'Mint the cat')
+    assert.equal((await text(page, 'token-owner')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('shows hostile metadata as text and follows none of its unsafe links', async () => {
+    const page = await openToken(tokens.hostile.id)
+    // Whatever the page would load or run has had its chance.
+    await page.waitForLoadState('networkidle')
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
+    assert.equal(await text(page, 'token-name'), `<script>${PWN}</script>`)
+    assert.equal(await text(page, 'token-description'), `<img src=x onerror="${PWN}">`)
+    // Both the javascript: image and the data: animation are refused, visibly.
+    assert.equal(await page.getByTestId('unsafe-link').count(), 2)
+    assert.match(await page.getByTestId('unsafe-link').first().innerText(), /not followed/i)
+    assert.equal(await text(page, 'asset-url'), `data:text/html,<script>${PWN}</script>`)
+    const followed = page.locator([
+      'a[href^="javascript:" i]', 'a[href^="data:" i]', '[src^="javascript:" i]', '[src^="data:" i]',
+      'iframe', 'object', 'embed', 'main script', 'main img[src="x"]'
+    ].join(', '))
+    assert.equal(await followed.count(), 0)
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
+    await page.screenshot({ path: screenshotPath('token-hostile-desktop'), fullPage: true })
+    await page.context().close()
+
+    const svg = await openToken(tokens.svg.id)
+    await svg.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    assert.equal(await svg.getByTestId('asset-image').evaluate((image) => image.tagName), 'IMG')
+    assert.equal(await svg.evaluate(() => window.__pwned), undefined)
+    assert.deepEqual(svg.pageErrors, [])
+    await svg.context().close()
+  })
+
+  it('shows the error next to the link when the metadata is not valid JSON', async () => {
+    const page = await openToken(tokens.broken.id)
+    await page.getByTestId('metadata-error').waitFor()
+    assert.match(await text(page, 'metadata-error'), /not valid NFT metadata/)
+    assert.equal(
+      await page.getByTestId('metadata-url').getAttribute('href'),
+      `${stack.storageUrl}/ipfs/${tokens.broken.metadataCid}/metadata.json`
+    )
+    assert.equal((await text(page, 'token-owner')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('says "No such token" for an id never minted, through the RPC URL and the wallet', async () => {
+    const page = await openToken(999, { viewport: PHONE })
+    assert.match(await text(page, 'no-such-token'), /No such token/)
+    await page.screenshot({ path: screenshotPath('token-missing-phone'), fullPage: true })
+    await page.getByTestId('connect-wallet').click()
+    await page.waitForFunction(() => window.__testWallet.requests().includes('eth_call'))
+    await page.waitForLoadState('networkidle')
+    await page.getByTestId('no-such-token').waitFor()
+    assert.equal(await page.getByTestId('token-error').count(), 0)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('explains that a non-numeric id is not a token id', async () => {
+    const page = await openToken('cat')
+    assert.match(await text(page, 'token-error'), /"cat" is not a token id.*whole numbers/)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('renders the same token again after a reload', async () => {
+    const page = await openToken(tokens.cat.id)
+    await page.reload()
+    await page.getByTestId('token-name').waitFor()
+    assert.equal(await text(page, 'token-name'), 'Mint the cat')
+    assert.equal(new URL(page.url()).pathname, `/token/${tokens.cat.id}`)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+})
