@@ -35,8 +35,35 @@ impl WalletContext {
         };
         if wallet.installed {
             wallet.follow_events();
+            wallet.restore();
         }
         wallet
+    }
+
+    /// Picks up a connection the user already granted this site (on an
+    /// earlier visit or before a reload): `eth_accounts` never prompts.
+    fn restore(self) {
+        spawn_local(async move {
+            let accounts: Result<Vec<String>, WalletError> =
+                Eip1193.request("eth_accounts", ()).await;
+            let Some(account) = accounts
+                .ok()
+                .and_then(|accounts| accounts.into_iter().next())
+            else {
+                return;
+            };
+            // A connect click may have answered first.
+            if self.account.get_untracked().is_some() {
+                return;
+            }
+            match read_chain_id().await {
+                Ok(chain_id) => {
+                    self.chain_id.set(Some(chain_id));
+                    self.account.set(Some(account));
+                }
+                Err(error) => self.error.set(Some(error)),
+            }
+        });
     }
 
     /// Asks the wallet to share an account (it shows its prompt), then reads

@@ -75,6 +75,17 @@ describe('foundation: the app on the local stack', () => {
     await page.context().close()
   })
 
+  it('keeps the connection the user granted across a reload, without asking again', async () => {
+    const page = await openApp(browser, stack)
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await page.reload()
+    await page.getByTestId('wallet-account').waitFor()
+    const asked = await page.evaluate(() => window.__testWallet.requests())
+    assert.ok(!asked.includes('eth_requestAccounts'), 'no prompt after the reload')
+    await page.context().close()
+  })
+
   it('explains that a wallet is needed when none is installed', async () => {
     const page = await openApp(browser, stack, { wallet: false })
     await page.getByTestId('no-wallet').waitFor()

@@ -8,9 +8,10 @@ import {
   DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, launchBrowser, openApp, ports, repoRoot, screenshotPath, startStack
 } from './harness.mjs'
 import { ownerOf, rpc, tokenURI, totalSupply } from './chain.mjs'
-import { png, wav } from './media.mjs'
+import { gradientPng, wav } from './media.mjs'
+import { MINTY } from './tokens.mjs'
 
-const CONTRACT = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
+const CONTRACT = MINTY
 
 /// Opens the mint page with the wallet connected and `token` saved for
 /// `endpoint` (the stack's storage service unless said otherwise).
@@ -76,7 +77,7 @@ describe('creators mint on the local stack', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
     await page.getByTestId('connect-wallet').click()
     await page.getByTestId('wallet-account').waitFor()
-    const image = png(48)
+    const image = gradientPng(48)
     await fillForm(page, { name: 'Gradient', description: 'A small gradient', file: { name: 'gradient.png', mimeType: 'image/png', buffer: image } })
     await page.screenshot({ path: screenshotPath('mint-form-desktop'), fullPage: true })
     await page.getByTestId('mint-submit').click()
@@ -120,7 +121,7 @@ describe('creators mint on the local stack', () => {
     await page.goto(stack.appUrl + '/mint')
     await page.getByTestId('mint-file').setInputFiles({ name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() })
     // Not an image, so the page offers a preview image for marketplaces.
-    await page.getByTestId('mint-preview-file').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png(16) })
+    await page.getByTestId('mint-preview-file').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: gradientPng(16) })
     const sound = await mint(page, { name: 'Tone', file: { name: 'tone.wav', mimeType: 'audio/wav', buffer: wav() } })
     const metadata = await (await fetch(`${stack.storageUrl}/ipfs/${sound.metadataUri.slice(7)}`)).json()
     assert.equal(metadata.animation_url, sound.assetUri)
@@ -134,7 +135,7 @@ describe('creators mint on the local stack', () => {
     const page = await mintPage(browser, stack)
     const { tokenId } = await mint(page, {
       name: 'Gift',
-      file: { name: 'gift.png', mimeType: 'image/png', buffer: png(8) },
+      file: { name: 'gift.png', mimeType: 'image/png', buffer: gradientPng(8) },
       owner: DEV_ACCOUNTS[1]
     })
     assert.equal((await ownerOf(stack.rpcUrl, CONTRACT, tokenId)).toLowerCase(), DEV_ACCOUNTS[1].toLowerCase())
@@ -144,7 +145,7 @@ describe('creators mint on the local stack', () => {
   it('refuses an owner address with a bad checksum before uploading anything', async () => {
     const page = await mintPage(browser, stack)
     const requests = recordRequests(page)
-    await fillForm(page, { name: 'Typo', file: { name: 't.png', mimeType: 'image/png', buffer: png(4) }, owner: DEV_ACCOUNTS[1].slice(0, -1) + '9' })
+    await fillForm(page, { name: 'Typo', file: { name: 't.png', mimeType: 'image/png', buffer: gradientPng(4) }, owner: DEV_ACCOUNTS[1].slice(0, -1) + '9' })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor()
     assert.match(await page.getByTestId('mint-error').innerText(), /checksum|not an Ethereum address/)
@@ -157,7 +158,7 @@ describe('creators mint on the local stack', () => {
     const requests = recordRequests(page)
     const before = await totalSupply(stack.rpcUrl, CONTRACT)
     await page.evaluate(() => window.__testWallet.refuse('eth_sendTransaction'))
-    await fillForm(page, { name: 'Second thoughts', file: { name: 'maybe.png', mimeType: 'image/png', buffer: png(12) } })
+    await fillForm(page, { name: 'Second thoughts', file: { name: 'maybe.png', mimeType: 'image/png', buffer: gradientPng(12) } })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('mint-error').innerText(), /rejected the transaction/)
@@ -175,7 +176,7 @@ describe('creators mint on the local stack', () => {
 
   it('a token the storage service refuses (401) is named, and no transaction is asked for', async () => {
     const page = await mintPage(browser, stack, { token: 'not-the-right-token' })
-    await fillForm(page, { name: 'Nope', file: { name: 'n.png', mimeType: 'image/png', buffer: png(4) } })
+    await fillForm(page, { name: 'Nope', file: { name: 'n.png', mimeType: 'image/png', buffer: gradientPng(4) } })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('mint-error').innerText(), /refused the API token \(401\)/)
@@ -186,7 +187,7 @@ describe('creators mint on the local stack', () => {
   it('a token saved for another endpoint is not sent to this one', async () => {
     const page = await mintPage(browser, stack, { endpoint: 'https://api.nft.storage' })
     const requests = recordRequests(page)
-    await fillForm(page, { name: 'Elsewhere', file: { name: 'e.png', mimeType: 'image/png', buffer: png(4) } })
+    await fillForm(page, { name: 'Elsewhere', file: { name: 'e.png', mimeType: 'image/png', buffer: gradientPng(4) } })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor()
     assert.match(await page.getByTestId('mint-error').innerText(), /saved for https:\/\/api\.nft\.storage/)
@@ -199,7 +200,7 @@ describe('creators mint on the local stack', () => {
     const page = await mintPage(browser, stack)
     await stack.storageSwitch('lie-about-cids', true)
     try {
-      await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: png(6) } })
+      await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: gradientPng(6) } })
       await page.getByTestId('mint-submit').click()
       await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
       assert.match(await page.getByTestId('mint-error').innerText(), /stored the upload as baf[a-z0-9]+, but this app computed baf[a-z0-9]+/)
@@ -262,7 +263,7 @@ describe('creators mint on the local stack', () => {
       await page.getByTestId('deploy-symbol').fill('FRSH')
       await page.getByTestId('deploy-submit').click()
       await page.getByTestId('mint-form').waitFor({ timeout: 60000 })
-      const { tokenId, metadataUri } = await mint(page, { name: 'First', file: { name: 'first.png', mimeType: 'image/png', buffer: png(10) } })
+      const { tokenId, metadataUri } = await mint(page, { name: 'First', file: { name: 'first.png', mimeType: 'image/png', buffer: gradientPng(10) } })
       assert.equal(tokenId, 1)
       const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('minty.contracts')))
       const address = saved['31338']

@@ -13,7 +13,10 @@
 
   const chains = { ...config.chains }
   let chainId = config.chainId
-  let connected = []
+  // Like MetaMask, the wallet remembers that this site was allowed an
+  // account, across reloads of the tab.
+  const GRANT_KEY = '__testWalletGranted'
+  let connected = sessionStorage.getItem(GRANT_KEY) ? [config.account] : []
   const refusals = new Set()
   const listeners = { accountsChanged: [], chainChanged: [], connect: [], disconnect: [] }
   const log = []
@@ -56,6 +59,7 @@
       refuseIfAsked('eth_requestAccounts')
       if (connected.length === 0) {
         connected = [config.account]
+        sessionStorage.setItem(GRANT_KEY, '1')
         emit('accountsChanged', connected)
       }
       return connected
