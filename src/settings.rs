@@ -10,9 +10,11 @@ pub mod local_storage;
 
 use std::collections::BTreeMap;
 
-use ethers_core::{types::Address, utils::to_checksum};
+use ethers_core::types::Address;
 
 use chains::parse_chain_id;
+
+use crate::eth::address::{parse_address, AddressError};
 
 /// nft.storage's HTTP API, the storage service Minty uploads to by default.
 pub const DEFAULT_STORAGE_ENDPOINT: &str = "https://api.nft.storage";
@@ -279,26 +281,16 @@ fn chain_id_in(key: &'static str, value: &str) -> Result<u64, SettingsError> {
 }
 
 fn address_in(key: &'static str, value: &str) -> Result<Address, SettingsError> {
-    let invalid = || SettingsError::InvalidAddress {
-        key,
-        value: value.to_owned(),
-    };
-    let hex = value.strip_prefix("0x").ok_or_else(invalid)?;
-    if hex.len() != 40 {
-        return Err(invalid());
-    }
-    let address: Address = hex.parse().map_err(|_| invalid())?;
-    // EIP-55: an all-lower or all-upper address carries no checksum;
-    // a mixed-case one must match it exactly.
-    let mixed_case =
-        hex.chars().any(|c| c.is_ascii_lowercase()) && hex.chars().any(|c| c.is_ascii_uppercase());
-    if mixed_case && to_checksum(&address, None) != value {
-        return Err(SettingsError::BadChecksum {
+    parse_address(value).map_err(|error| match error {
+        AddressError::NotAnAddress(_) => SettingsError::InvalidAddress {
             key,
             value: value.to_owned(),
-        });
-    }
-    Ok(address)
+        },
+        AddressError::BadChecksum(_) => SettingsError::BadChecksum {
+            key,
+            value: value.to_owned(),
+        },
+    })
 }
 
 fn url_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
