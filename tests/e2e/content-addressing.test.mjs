@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { launchBrowser, openApp, repoRoot, startStack } from './harness.mjs'
+import { openApp, repoRoot, openSession, closeSession } from './harness.mjs'
 
 // The same deterministic bytes in Node and in the page (xorshift32).
 const FILL_SOURCE = `(size, seed) => {
@@ -66,15 +66,8 @@ describe('content addressing in the browser', () => {
   let stack
   let browser
 
-  before(async () => {
-    stack = await startStack()
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  before(async () => ({ stack, browser } = await openSession()))
+  after(() => closeSession({ stack, browser }))
 
   for (const [hashing, hideWebCrypto] of [['WebCrypto', false], ['wasm', true]]) {
     it(`packs files exactly as ipfs-car does, hashing with ${hashing}`, async () => {

@@ -3,22 +3,15 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, launchBrowser, openApp, screenshotPath, startStack
+  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession
 } from './harness.mjs'
 
 describe('foundation: the app on the local stack', () => {
   let stack
   let browser
 
-  before(async () => {
-    stack = await startStack()
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  before(async () => ({ stack, browser } = await openSession()))
+  after(() => closeSession({ stack, browser }))
 
   it('loads preconfigured for the local chain, contract, storage and gateway', async () => {
     const page = await openApp(browser, stack)

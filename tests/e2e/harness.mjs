@@ -98,6 +98,23 @@ function tail (file) {
   return readFileSync(file, 'utf8').split('\n').slice(-40).join('\n')
 }
 
+/// The stack and a browser for one test file: started before its tests,
+/// stopped after them.
+export async function openSession (options) {
+  const stack = await startStack(options)
+  try {
+    return { stack, browser: await launchBrowser() }
+  } catch (error) {
+    await stack.stop()
+    throw error
+  }
+}
+
+export async function closeSession ({ stack, browser } = {}) {
+  await browser?.close()
+  await stack?.stop()
+}
+
 export function launchBrowser () {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import {
-  DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, launchBrowser, openApp, ports, repoRoot, screenshotPath, startStack
+  DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, openApp, ports, repoRoot, screenshotPath, openSession, closeSession
 } from './harness.mjs'
 import { ownerOf, rpc, tokenURI, totalSupply } from './chain.mjs'
 import { gradientPng, wav } from './media.mjs'
@@ -56,15 +56,8 @@ describe('creators mint on the local stack', () => {
   let stack
   let browser
 
-  before(async () => {
-    stack = await startStack()
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  before(async () => ({ stack, browser } = await openSession()))
+  after(() => closeSession({ stack, browser }))
 
   it('mints a PNG and the token page shows it, as the chain says', async () => {
     // The whole journey: save the token in Settings, then mint.

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, CHAIN_ID_HEX, DESKTOP, PHONE, launchBrowser, openApp, screenshotPath, startStack
+  CHAIN_ID, CHAIN_ID_HEX, DESKTOP, PHONE, openApp, screenshotPath, openSession, closeSession
 } from './harness.mjs'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.test-secret.Zx9Q'
@@ -25,15 +25,8 @@ const navigate = (page, name) =>
 let stack
 let browser
 
-before(async () => {
-  stack = await startStack()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await stack?.stop()
-})
+before(async () => ({ stack, browser } = await openSession()))
+after(() => closeSession({ stack, browser }))
 
 describe('settings: saved in this browser, checked before they are kept', () => {
   it('keeps the API token masked, across a reload, until it is forgotten', async () => {

@@ -3,7 +3,7 @@
 // and hostile metadata shown as text that runs nothing.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { DESKTOP, DEV_ACCOUNTS, PHONE, launchBrowser, openApp, screenshotPath, startStack } from './harness.mjs'
+import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
 const PWN = 'window.__pwned=1'
@@ -14,8 +14,7 @@ describe('token page: viewing a token', () => {
   const tokens = {}
 
   before(async () => {
-    stack = await startStack()
-    browser = await launchBrowser()
+    ({ stack, browser } = await openSession())
     tokens.cat = await mintWith(stack, {
       asset: { name: 'cat.png', bytes: catPng(), type: 'image/png' },
       metadata: (image) => ({ name: 'Mint the cat', description: 'A cat, on IPFS.\nMinted from a test.', image })
@@ -51,10 +50,7 @@ describe('token page: viewing a token', () => {
     tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
   })
 
-  after(async () => {
-    await browser?.close()
-    await stack?.stop()
-  })
+  after(() => closeSession({ stack, browser }))
 
   async function openToken (id, options = {}) {
     const page = await openApp(browser, stack, { path: `/token/${id}`, ...options })
