@@ -18,6 +18,12 @@ use crate::eth::address::{parse_address, AddressError};
 
 /// nft.storage's HTTP API, the storage service Minty uploads to by default.
 pub const DEFAULT_STORAGE_ENDPOINT: &str = "https://api.nft.storage";
+
+/// Whether `endpoint` is nft.storage Classic, which stopped accepting
+/// uploads on 2024-06-30: the app says so before anyone tries.
+pub fn is_nft_storage_classic(endpoint: &str) -> bool {
+    api_token::origin_of(endpoint).as_deref() == Some(DEFAULT_STORAGE_ENDPOINT)
+}
 /// nft.storage's path gateway; a CID and path are appended to it.
 pub const DEFAULT_GATEWAY: &str = "https://nftstorage.link/ipfs/";
 

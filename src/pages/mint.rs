@@ -13,6 +13,7 @@ use crate::mint::{
     UploadedNft,
 };
 use crate::settings::api_token::load_api_token;
+use crate::settings::is_nft_storage_classic;
 use crate::storage::nft_storage::NftStorage;
 use crate::storage::StorageError;
 use crate::wallet::WalletContext;
@@ -169,7 +170,16 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
         });
     };
 
+    let classic_endpoint =
+        move || settings.with(|settings| is_nft_storage_classic(&settings.storage_endpoint));
     view! {
+        <Show when=classic_endpoint>
+            <p class="card warning" data-testid="mint-classic-endpoint">
+                "Uploads are set to go to nft.storage Classic, which stopped accepting uploads on 2024-06-30. Choose a compatible storage endpoint in "
+                <a href="/settings">"Settings"</a>
+                " first."
+            </p>
+        </Show>
         <form class="card mint-form" on:submit=submit data-testid="mint-form">
             {(!has_token)
                 .then(|| {

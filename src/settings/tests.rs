@@ -248,3 +248,12 @@ fn without_a_deployed_expected_chain_there_is_nowhere_to_switch_to() {
     };
     assert_eq!(no_chain.chain_to_switch_to(1337), None);
 }
+
+#[test]
+fn nft_storage_classic_is_recognised_by_origin() {
+    use super::is_nft_storage_classic;
+    assert!(is_nft_storage_classic("https://api.nft.storage"));
+    assert!(is_nft_storage_classic("https://API.nft.storage/"));
+    assert!(!is_nft_storage_classic("http://127.0.0.1:8787"));
+    assert!(!is_nft_storage_classic("https://api.nft.storage.example"));
+}

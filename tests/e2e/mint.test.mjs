@@ -204,6 +204,16 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('says up front that nft.storage Classic no longer takes uploads', async () => {
+    const page = await mintPage(browser, stack)
+    assert.equal(await page.getByTestId('mint-classic-endpoint').count(), 0)
+    await page.evaluate(() => localStorage.setItem('minty.storage_endpoint', 'https://api.nft.storage'))
+    await page.reload()
+    await page.getByTestId('mint-classic-endpoint').waitFor()
+    assert.match(await page.getByTestId('mint-classic-endpoint').innerText(), /stopped accepting uploads on 2024-06-30/)
+    await page.context().close()
+  })
+
   it('without a wallet the mint page says what is missing', async () => {
     const page = await openApp(browser, stack, { wallet: false, path: '/mint', viewport: PHONE })
     await page.getByTestId('mint-needs-wallet').waitFor()
