@@ -11,7 +11,8 @@ use crate::eth::minty_abi::{
 };
 use crate::eth::rpc::ChainError;
 use crate::gateway::{content_type, fetch_capped, GatewayError, Overflow};
-use crate::ipfs::uri::{classify_untrusted_link, SafeLink, UriError};
+use crate::ipfs::resolve::{read_file, ResolveError, VerifiedBlocks};
+use crate::ipfs::uri::{classify_untrusted_link, IpfsPath, SafeLink, UriError};
 use crate::nft::media::{media_kind, text_preview, MediaKind, TEXT_PREVIEW_BYTES};
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
 use crate::nft::token_id::{TokenId, TokenIdError};
@@ -44,6 +45,13 @@ pub enum MetadataProblem {
     Gateway(#[from] GatewayError),
     #[error("The metadata document is not valid NFT metadata: {0}.")]
     Invalid(#[from] MetadataError),
+    #[error(
+        "The gateway returned bytes that do not match the CID {cid}: it altered the metadata, so nothing it \
+         serves can be trusted. Choose another gateway in Settings."
+    )]
+    GatewayLied { cid: String },
+    #[error("The metadata's IPFS address does not lead to a file: {0}.")]
+    NotAFile(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +59,8 @@ pub struct Metadata {
     pub fields: NftMetadata,
     /// The document as served, for people who want to read it whole.
     pub json: String,
+    /// Every block of it was checked against the CID in the tokenURI.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,13 +108,84 @@ pub async fn show_token(
 }
 
 async fn load_metadata(token_uri: &str, gateway: &str) -> Result<Metadata, MetadataProblem> {
-    let url = classify_untrusted_link(token_uri)?.fetch_url(gateway);
-    let document = fetch_capped(&url, MAX_METADATA_BYTES, Overflow::Refuse).await?;
+    let link = classify_untrusted_link(token_uri)?;
+    let verified = match &link {
+        SafeLink::Ipfs(address) => fetch_verified(address, gateway).await?,
+        SafeLink::Web(_) => None,
+    };
+    let (bytes, verified) = match verified {
+        Some(bytes) => (bytes, true),
+        None => {
+            let url = link.fetch_url(gateway);
+            (
+                fetch_capped(&url, MAX_METADATA_BYTES, Overflow::Refuse)
+                    .await?
+                    .bytes,
+                false,
+            )
+        }
+    };
     Ok(Metadata {
-        fields: NftMetadata::parse(&document.bytes)?,
-        json: String::from_utf8_lossy(&document.bytes).into_owned(),
+        fields: NftMetadata::parse(&bytes)?,
+        json: String::from_utf8_lossy(&bytes).into_owned(),
+        verified,
     })
 }
+
+/// Largest raw block a gateway may answer with (the biggest profile's chunk,
+/// plus room for a directory node).
+const MAX_BLOCK_BYTES: usize = (1 << 20) + 64 * 1024;
+/// Blocks fetched for one document at most, whatever a hostile DAG links to.
+const MAX_BLOCKS: usize = 64;
+
+/// Reads an IPFS file block by block as raw blocks (`?format=raw`, the
+/// trustless gateway answer), checking each against its CID, so a gateway
+/// cannot swap the content. `Ok(None)` when the gateway does not serve raw
+/// blocks: the caller then fetches unverified, and says so.
+async fn fetch_verified(
+    address: &IpfsPath,
+    gateway: &str,
+) -> Result<Option<Vec<u8>>, MetadataProblem> {
+    let mut blocks = VerifiedBlocks::default();
+    for _ in 0..MAX_BLOCKS {
+        match read_file(&blocks, &address.cid, &address.path) {
+            Ok(bytes) if bytes.len() > MAX_METADATA_BYTES => {
+                return Err(MetadataError::TooLarge(bytes.len()).into())
+            }
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(ResolveError::MissingBlock(cid)) => {
+                let root = IpfsPath {
+                    cid,
+                    path: String::new(),
+                };
+                let url = format!("{}?format=raw", root.gateway_url(gateway));
+                let fetched = fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await?;
+                let is_raw_block = fetched
+                    .content_type
+                    .as_deref()
+                    .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK));
+                if !is_raw_block {
+                    return Ok(None);
+                }
+                blocks
+                    .insert(cid, fetched.bytes)
+                    .map_err(|_| MetadataProblem::GatewayLied {
+                        cid: cid.to_string(),
+                    })?;
+                if blocks.bytes() > MAX_METADATA_BYTES + MAX_BLOCK_BYTES {
+                    return Err(MetadataError::TooLarge(blocks.bytes()).into());
+                }
+            }
+            Err(other) => return Err(MetadataProblem::NotAFile(other.to_string())),
+        }
+    }
+    Err(MetadataProblem::NotAFile(format!(
+        "it needs more than {MAX_BLOCKS} blocks"
+    )))
+}
+
+/// The media type of a raw block answer (IPIP-402).
+const RAW_BLOCK: &str = "application/vnd.ipld.raw";
 
 /// How the page previews an asset; every URL came through
 /// `classify_untrusted_link`.

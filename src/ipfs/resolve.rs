@@ -177,3 +177,80 @@ pub fn decode_dag_pb(
         .map_err(|source| ResolveError::UnixFs { cid: *cid, source })?;
     Ok((node, data))
 }
+
+/// Blocks fetched one by one from an untrusted source (a gateway's raw
+/// block answers), each checked against its CID before it is kept.
+#[derive(Debug, Default)]
+pub struct VerifiedBlocks {
+    blocks: std::collections::HashMap<Cid, Vec<u8>>,
+    bytes: usize,
+}
+
+impl VerifiedBlocks {
+    /// Keeps `bytes` as block `cid` only if they hash to it.
+    pub fn insert(&mut self, cid: Cid, bytes: Vec<u8>) -> Result<(), super::block::BlockError> {
+        super::block::verify_block(&cid, &bytes)?;
+        self.bytes += bytes.len();
+        self.blocks.insert(cid, bytes);
+        Ok(())
+    }
+
+    /// Total bytes held, to cap what a hostile DAG can make us fetch.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl BlockSource for VerifiedBlocks {
+    fn block_bytes(&self, cid: &Cid) -> Option<Cow<'_, [u8]>> {
+        self.blocks
+            .get(cid)
+            .map(|bytes| Cow::Borrowed(bytes.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipfs::block::BlockError;
+    use crate::ipfs::pack::pack_files;
+    use crate::ipfs::profile::NFT_STORAGE;
+
+    /// Resolution asks for each missing block in turn; fetching them one by
+    /// one (as the browser does from a gateway) ends with the file's bytes.
+    #[test]
+    fn a_file_is_read_block_by_block_as_they_are_fetched() {
+        let content: Vec<u8> = (0..600_000u32).map(|i| (i / 7) as u8).collect();
+        let packed = pack_files(NFT_STORAGE, &[("dir/metadata.json", content.as_slice())]).unwrap();
+        let all: std::collections::HashMap<Cid, Vec<u8>> = packed
+            .blocks
+            .iter()
+            .map(|b| (b.cid, b.bytes.clone()))
+            .collect();
+        let mut fetched = VerifiedBlocks::default();
+        let mut fetches = 0;
+        let bytes = loop {
+            match read_file(&fetched, &packed.root, "dir/metadata.json") {
+                Ok(bytes) => break bytes,
+                Err(ResolveError::MissingBlock(cid)) => {
+                    fetches += 1;
+                    fetched.insert(cid, all[&cid].clone()).unwrap();
+                }
+                Err(other) => panic!("{other}"),
+            }
+        };
+        assert_eq!(bytes, content);
+        assert_eq!(fetches, packed.blocks.len());
+    }
+
+    #[test]
+    fn a_block_that_does_not_match_its_cid_is_not_kept() {
+        let packed = pack_files(NFT_STORAGE, &[("a", b"x".as_slice())]).unwrap();
+        let mut fetched = VerifiedBlocks::default();
+        assert_eq!(
+            fetched.insert(packed.root, b"something else".to_vec()),
+            Err(BlockError::HashMismatch { cid: packed.root })
+        );
+        assert!(fetched.block_bytes(&packed.root).is_none());
+    }
+}

@@ -71,6 +71,8 @@ describe('token page: viewing a token', () => {
       assert.equal(await text(page, 'token-uri'), `ipfs://${metadataCid}/metadata.json`)
       assert.equal(await page.getByTestId('metadata-url').getAttribute('href'), `${stack.storageUrl}/ipfs/${metadataCid}/metadata.json`)
       assert.equal(await page.getByTestId('asset-url').getAttribute('href'), `${stack.storageUrl}/ipfs/${assetCid}/cat.png`)
+      // The local gateway serves raw blocks, so the metadata was checked against its CID.
+      assert.equal(await page.getByTestId('metadata-verified').getAttribute('data-verified'), 'true')
       await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
       assert.equal(await page.getByTestId('asset-image').getAttribute('src'), `${stack.storageUrl}/ipfs/${assetCid}/cat.png`)
       await page.screenshot({ path: screenshotPath(`token-${name}`), fullPage: true })
@@ -156,6 +158,21 @@ describe('token page: viewing a token', () => {
     assert.equal(await svg.evaluate(() => window.__pwned), undefined)
     assert.deepEqual(svg.pageErrors, [])
     await svg.context().close()
+  })
+
+  it('refuses metadata from a gateway that alters it, naming the CID', async () => {
+    await stack.storageSwitch('corrupt-gateway', true)
+    try {
+      const page = await openToken(tokens.cat.id)
+      await page.getByTestId('metadata-error').waitFor()
+      assert.match(await text(page, 'metadata-error'), /do not match the CID baf[a-z0-9]+/)
+      // Nothing from the altered document is shown as the token's.
+      const names = await page.getByTestId('token-name').allInnerTexts()
+      assert.ok(!names.includes('Mint the cat'), `shown: ${names}`)
+      await page.context().close()
+    } finally {
+      await stack.storageSwitch('corrupt-gateway', false)
+    }
   })
 
   it('shows the error next to the link when the metadata is not valid JSON', async () => {

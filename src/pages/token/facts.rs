@@ -21,9 +21,9 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
         .map(|metadata| TokenMedia::of(&metadata.fields));
     let asset = media.as_ref().and_then(|media| media.asset.clone());
     let cover_image = media.and_then(|media| media.cover_image);
-    let (json, problem) = match metadata {
-        Ok(metadata) => (Some(metadata.json), None),
-        Err(problem) => (None, Some(problem.to_string())),
+    let (json, verified, problem) = match metadata {
+        Ok(metadata) => (Some(metadata.json), Some(metadata.verified), None),
+        Err(problem) => (None, None, Some(problem.to_string())),
     };
     view! {
         <section class="card">
@@ -36,6 +36,19 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                 <dt>"Metadata URL"</dt>
                 <dd>
                     <UntrustedLink raw=token_uri gateway=gateway.clone() testid="metadata-url" />
+                    {verified
+                        .map(|verified| {
+                            let note = if verified {
+                                "Checked against its CID, block by block."
+                            } else {
+                                "Not checked: the gateway does not serve raw blocks, or the address is not on IPFS."
+                            };
+                            view! {
+                                <p class="hint" data-testid="metadata-verified" data-verified=verified.to_string()>
+                                    {note}
+                                </p>
+                            }
+                        })}
                     {problem
                         .map(|problem| {
                             view! {

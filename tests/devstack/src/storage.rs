@@ -45,6 +45,8 @@ pub struct StorageState {
     pub uploads: UploadIndex,
     /// Test switch: answer uploads with a CID other than the stored one.
     pub lie_about_cids: std::sync::atomic::AtomicBool,
+    /// Test switch: alter the bytes the gateway serves.
+    pub corrupt_gateway: std::sync::atomic::AtomicBool,
 }
 
 pub fn router(config: StorageConfig) -> std::io::Result<Router> {
@@ -52,6 +54,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         blocks: Blockstore::open(config.data_dir.join("blocks"))?,
         uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
         lie_about_cids: Default::default(),
+        corrupt_gateway: Default::default(),
         config,
     });
     let test_switches = state.config.test_switches;
@@ -62,7 +65,9 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         .route("/ipfs/{cid}/{*path}", get(gateway::serve_path))
         .route("/{cid}", get(api::status));
     let router = if test_switches {
-        router.route("/__test/lie-about-cids", post(api::set_lie_about_cids))
+        router
+            .route("/__test/lie-about-cids", post(api::set_lie_about_cids))
+            .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
     } else {
         router
     };

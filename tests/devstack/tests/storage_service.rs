@@ -485,3 +485,42 @@ fn test_switches_do_not_exist_unless_enabled() {
             .to_string()
     );
 }
+
+#[test]
+fn the_gateway_serves_raw_blocks_that_match_their_cids() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let packed = minty::ipfs::pack::pack_files(
+        minty::ipfs::profile::NFT_STORAGE,
+        &[("metadata.json", br#"{"name":"x"}"#.as_slice())],
+    )
+    .unwrap();
+    let car = packed.to_car();
+    let stored = body_json(answer(
+        agent()
+            .post(&server.url("/upload"))
+            .set("Authorization", "Bearer t")
+            .set("Content-Type", "application/car")
+            .send_bytes(&car),
+    ));
+    assert_eq!(stored["value"]["cid"], packed.root.to_string());
+    for block in &packed.blocks {
+        let response = answer(
+            agent()
+                .get(&server.url(&format!("/ipfs/{}?format=raw", block.cid)))
+                .call(),
+        );
+        assert_eq!(
+            response.header("Content-Type"),
+            Some("application/vnd.ipld.raw")
+        );
+        assert_eq!(body_bytes(response), block.bytes, "block {}", block.cid);
+    }
+    let by_accept = answer(
+        agent()
+            .get(&server.url(&format!("/ipfs/{}", packed.root)))
+            .set("Accept", "application/vnd.ipld.raw")
+            .call(),
+    );
+    assert_eq!(body_bytes(by_accept), packed.blocks.last().unwrap().bytes);
+}

@@ -271,3 +271,14 @@ pub async fn status(
         )),
     }
 }
+
+/// Test switch (only with `test_switches`): body "on" or "off".
+pub async fn set_corrupt_gateway(
+    State(state): State<Arc<StorageState>>,
+    body: String,
+) -> StatusCode {
+    state
+        .corrupt_gateway
+        .store(body.trim() == "on", Ordering::Relaxed);
+    StatusCode::NO_CONTENT
+}

@@ -1,20 +1,76 @@
 //! A path gateway over the stored blocks: `GET /ipfs/{cid}[/path]` answers
-//! with the file's bytes, or a plain listing for a directory.
+//! with the file's bytes, or a plain listing for a directory; and, as
+//! trustless gateways do, `GET /ipfs/{cid}?format=raw` (or `Accept:
+//! application/vnd.ipld.raw`) answers with the block itself, which a client
+//! can check against the CID.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use minty::ipfs::resolve::{decode_dag_pb, read_file, resolve_path, ResolveError};
+use minty::ipfs::resolve::{decode_dag_pb, read_file, resolve_path, BlockSource, ResolveError};
 use minty::ipfs::unixfs::NodeType;
 use minty::ipfs::Cid;
 
 use super::content_type::content_type_for;
 use super::StorageState;
 
-pub async fn serve_root(state: State<Arc<StorageState>>, Path(cid): Path<String>) -> Response {
+/// The media type of a raw block answer (IPIP-402's trustless gateway).
+const RAW_BLOCK: &str = "application/vnd.ipld.raw";
+
+pub async fn serve_root(
+    state: State<Arc<StorageState>>,
+    Path(cid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let wants_raw = query.get("format").is_some_and(|format| format == "raw")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains(RAW_BLOCK));
+    if wants_raw {
+        return raw_block(&state, &cid);
+    }
     serve(state, cid, String::new()).await
+}
+
+fn raw_block(state: &StorageState, cid: &str) -> Response {
+    let Ok(cid) = cid.parse::<Cid>() else {
+        return (StatusCode::BAD_REQUEST, format!("invalid CID: {cid}")).into_response();
+    };
+    match state.blocks.block_bytes(&cid) {
+        Some(bytes) => {
+            let mut response = maybe_corrupt(state, bytes.into_owned()).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(RAW_BLOCK));
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            format!("block {cid} is not stored here"),
+        )
+            .into_response(),
+    }
+}
+
+/// Test switch: a gateway that alters what it serves.
+fn maybe_corrupt(state: &StorageState, mut bytes: Vec<u8>) -> Vec<u8> {
+    if state.corrupt_gateway.load(Ordering::Relaxed) {
+        match bytes.last_mut() {
+            Some(last) => *last ^= 0x01,
+            None => bytes.push(0),
+        }
+    }
+    bytes
 }
 
 pub async fn serve_path(
@@ -47,7 +103,7 @@ fn answer(state: &StorageState, root: Cid, path: &str) -> Response {
     });
     match result {
         Ok((target, content_type, bytes)) => {
-            let mut response = bytes.into_response();
+            let mut response = maybe_corrupt(state, bytes).into_response();
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             // Content under a CID never changes.
