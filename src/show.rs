@@ -11,7 +11,9 @@ use crate::eth::minty_abi::{
 };
 use crate::eth::rpc::ChainError;
 use crate::gateway::{content_type, fetch_capped, GatewayError, Overflow};
+use crate::ipfs::dag_pb::PbNode;
 use crate::ipfs::resolve::{read_file, ResolveError, VerifiedBlocks};
+use crate::ipfs::unixfs::{NodeType, UnixFsData};
 use crate::ipfs::uri::{classify_untrusted_link, IpfsPath, SafeLink, UriError};
 use crate::nft::media::{media_kind, text_preview, MediaKind, TEXT_PREVIEW_BYTES};
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
@@ -45,13 +47,8 @@ pub enum MetadataProblem {
     Gateway(#[from] GatewayError),
     #[error("The metadata document is not valid NFT metadata: {0}.")]
     Invalid(#[from] MetadataError),
-    #[error(
-        "The gateway returned bytes that do not match the CID {cid}: it altered the metadata, so nothing it \
-         serves can be trusted. Choose another gateway in Settings."
-    )]
-    GatewayLied { cid: String },
-    #[error("The metadata's IPFS address does not lead to a file: {0}.")]
-    NotAFile(String),
+    #[error(transparent)]
+    Unverifiable(#[from] VerifyError),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +107,9 @@ pub async fn show_token(
 async fn load_metadata(token_uri: &str, gateway: &str) -> Result<Metadata, MetadataProblem> {
     let link = classify_untrusted_link(token_uri)?;
     let verified = match &link {
-        SafeLink::Ipfs(address) => fetch_verified(address, gateway).await?,
+        SafeLink::Ipfs(address) => {
+            fetch_verified(address, gateway, MAX_METADATA_BYTES as u64).await?
+        }
         SafeLink::Web(_) => None,
     };
     let (bytes, verified) = match verified {
@@ -135,23 +134,39 @@ async fn load_metadata(token_uri: &str, gateway: &str) -> Result<Metadata, Metad
 /// Largest raw block a gateway may answer with (the biggest profile's chunk,
 /// plus room for a directory node).
 const MAX_BLOCK_BYTES: usize = (1 << 20) + 64 * 1024;
-/// Blocks fetched for one document at most, whatever a hostile DAG links to.
-const MAX_BLOCKS: usize = 64;
+/// Assets up to this size are fetched block by block and checked before they
+/// are shown; larger ones are shown from the gateway, marked unchecked.
+const MAX_VERIFIED_ASSET_BYTES: u64 = 16 << 20;
+
+/// Why a checked fetch did not give the file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    #[error(
+        "The gateway returned bytes that do not match the CID {cid}: it altered the content, so nothing it \
+         serves can be trusted. Choose another gateway in Settings."
+    )]
+    Altered { cid: String },
+    #[error("The file is {0} bytes, more than this page checks.")]
+    TooLarge(u64),
+    #[error("The IPFS address does not lead to a file: {0}.")]
+    NotAFile(String),
+}
 
 /// Reads an IPFS file block by block as raw blocks (`?format=raw`, the
 /// trustless gateway answer), checking each against its CID, so a gateway
 /// cannot swap the content. `Ok(None)` when the gateway does not serve raw
-/// blocks: the caller then fetches unverified, and says so.
+/// blocks: the caller then fetches unverified, and says so. A file node
+/// declaring more than `limit` bytes stops the fetch early.
 async fn fetch_verified(
     address: &IpfsPath,
     gateway: &str,
-) -> Result<Option<Vec<u8>>, MetadataProblem> {
+    limit: u64,
+) -> Result<Option<Vec<u8>>, VerifyError> {
     let mut blocks = VerifiedBlocks::default();
-    for _ in 0..MAX_BLOCKS {
+    loop {
         match read_file(&blocks, &address.cid, &address.path) {
-            Ok(bytes) if bytes.len() > MAX_METADATA_BYTES => {
-                return Err(MetadataError::TooLarge(bytes.len()).into())
-            }
             Ok(bytes) => return Ok(Some(bytes)),
             Err(ResolveError::MissingBlock(cid)) => {
                 let root = IpfsPath {
@@ -167,21 +182,31 @@ async fn fetch_verified(
                 if !is_raw_block {
                     return Ok(None);
                 }
+                if let Some(size) = declared_file_size(&fetched.bytes).filter(|size| *size > limit)
+                {
+                    return Err(VerifyError::TooLarge(size));
+                }
                 blocks
                     .insert(cid, fetched.bytes)
-                    .map_err(|_| MetadataProblem::GatewayLied {
+                    .map_err(|_| VerifyError::Altered {
                         cid: cid.to_string(),
                     })?;
-                if blocks.bytes() > MAX_METADATA_BYTES + MAX_BLOCK_BYTES {
-                    return Err(MetadataError::TooLarge(blocks.bytes()).into());
+                if blocks.bytes() as u64 > limit + MAX_BLOCK_BYTES as u64 {
+                    return Err(VerifyError::TooLarge(blocks.bytes() as u64));
                 }
             }
-            Err(other) => return Err(MetadataProblem::NotAFile(other.to_string())),
+            Err(other) => return Err(VerifyError::NotAFile(other.to_string())),
         }
     }
-    Err(MetadataProblem::NotAFile(format!(
-        "it needs more than {MAX_BLOCKS} blocks"
-    )))
+}
+
+/// The size a UnixFS file node declares, read before its parts are fetched.
+fn declared_file_size(block: &[u8]) -> Option<u64> {
+    let node = PbNode::decode(block).ok()?;
+    let data = UnixFsData::decode(node.data.as_deref()?).ok()?;
+    (data.node_type == NodeType::File)
+        .then_some(data.filesize)
+        .flatten()
 }
 
 /// The media type of a raw block answer (IPIP-402).
@@ -210,20 +235,104 @@ pub enum Preview {
     },
     Unavailable {
         url: String,
-        error: GatewayError,
+        reason: String,
     },
 }
 
-/// Asks the gateway what the asset is, and for text, its first bytes.
-pub async fn preview_asset(link: &SafeLink, gateway: &str) -> Preview {
+/// A preview, and whether its bytes were checked against their CID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetPreview {
+    pub preview: Preview,
+    pub verified: bool,
+}
+
+/// Previews the asset. An IPFS asset small enough is fetched as raw blocks
+/// and checked against its CID, then shown from the checked bytes; anything
+/// else is shown from the gateway, marked unchecked.
+pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
     let url = link.fetch_url(gateway);
     let path = match link {
         SafeLink::Ipfs(address) => address.path.as_str(),
         SafeLink::Web(url) => url.as_str(),
     };
+    if let SafeLink::Ipfs(address) = link {
+        match fetch_verified(address, gateway, MAX_VERIFIED_ASSET_BYTES).await {
+            Ok(Some(bytes)) => {
+                // The blob needs a type for the browser to render it (SVG
+                // above all); the gateway's word is enough for that.
+                let media_type = content_type(&url).await.ok().flatten();
+                return AssetPreview {
+                    preview: checked_preview(&bytes, media_type.as_deref(), path, url),
+                    verified: true,
+                };
+            }
+            // No raw blocks, or too large to check here: shown unchecked.
+            Ok(None) | Err(VerifyError::TooLarge(_)) => {}
+            Err(error) => {
+                return AssetPreview {
+                    preview: Preview::Unavailable {
+                        url,
+                        reason: error.to_string(),
+                    },
+                    verified: false,
+                }
+            }
+        }
+    }
+    AssetPreview {
+        preview: unchecked_preview(url, path).await,
+        verified: false,
+    }
+}
+
+/// A preview of bytes already checked, through a `blob:` URL of its own.
+fn checked_preview(bytes: &[u8], media_type: Option<&str>, path: &str, url: String) -> Preview {
+    let kind = media_kind(media_type, path);
+    if kind == MediaKind::Text {
+        let truncated = bytes.len() > TEXT_PREVIEW_BYTES;
+        let shown = &bytes[..bytes.len().min(TEXT_PREVIEW_BYTES)];
+        return Preview::Text {
+            text: text_preview(shown, truncated),
+            truncated,
+        };
+    }
+    let blob_url = match object_url(bytes, media_type) {
+        Ok(blob_url) => blob_url,
+        Err(reason) => return Preview::Unavailable { url, reason },
+    };
+    match kind {
+        MediaKind::Image => Preview::Image { url: blob_url },
+        MediaKind::Video => Preview::Video { url: blob_url },
+        MediaKind::Audio => Preview::Audio { url: blob_url },
+        // A download keeps the gateway URL, whose name the browser uses.
+        _ => Preview::Download {
+            url,
+            media_type: media_type.map(str::to_owned),
+        },
+    }
+}
+
+fn object_url(bytes: &[u8], media_type: Option<&str>) -> Result<String, String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    if let Some(media_type) = media_type {
+        options.set_type(media_type);
+    }
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
+        .map_err(|_| "The browser could not hold the checked file for display.".to_owned())
+}
+
+/// Asks the gateway what the asset is, and for text, its first bytes.
+async fn unchecked_preview(url: String, path: &str) -> Preview {
     let media_type = match content_type(&url).await {
         Ok(media_type) => media_type,
-        Err(error @ GatewayError::Status { .. }) => return Preview::Unavailable { url, error },
+        Err(error @ GatewayError::Status { .. }) => {
+            return Preview::Unavailable {
+                url,
+                reason: error.to_string(),
+            }
+        }
         // Some servers refuse HEAD or hide it from other origins; the
         // file name then decides.
         Err(_) => None,
@@ -237,7 +346,10 @@ pub async fn preview_asset(link: &SafeLink, gateway: &str) -> Preview {
                 text: text_preview(&fetched.bytes, fetched.truncated),
                 truncated: fetched.truncated,
             },
-            Err(error) => Preview::Unavailable { url, error },
+            Err(error) => Preview::Unavailable {
+                url,
+                reason: error.to_string(),
+            },
         },
         MediaKind::Other => Preview::Download { url, media_type },
     }

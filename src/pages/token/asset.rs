@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::ipfs::uri::classify_untrusted_link;
 use crate::nft::media::{TokenMedia, TEXT_PREVIEW_BYTES};
-use crate::show::{preview_asset, Preview};
+use crate::show::{preview_asset, AssetPreview, Preview};
 
 #[component]
 pub fn AssetPreview(
@@ -52,8 +52,14 @@ pub fn AssetPreview(
     .into_any()
 }
 
-fn show(preview: Preview, cover: Option<String>, alt: String) -> AnyView {
-    match preview {
+fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
+    let AssetPreview { preview, verified } = checked;
+    let marker = view! {
+        <p class="hint asset-check" data-testid="asset-verified" data-verified=verified.to_string()>
+            {if verified { "Checked against its CID." } else { "Shown from the gateway, not checked against its CID." }}
+        </p>
+    };
+    let view = match preview {
         Preview::Image { url } => {
             view! { <img class="asset-image" src=url alt=alt data-testid="asset-image" /> }
                 .into_any()
@@ -111,13 +117,14 @@ fn show(preview: Preview, cover: Option<String>, alt: String) -> AnyView {
             }
             .into_any()
         }
-        Preview::Unavailable { error, .. } => view! {
+        Preview::Unavailable { reason, .. } => view! {
             <p class="asset-empty asset-problem" role="alert" data-testid="asset-error">
-                {error.to_string()}
+                {reason}
             </p>
         }
         .into_any(),
-    }
+    };
+    view! { {view} {marker} }.into_any()
 }
 
 fn empty(message: &'static str) -> AnyView {
