@@ -15,7 +15,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 /// digits is valid.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     (0..digits.len())

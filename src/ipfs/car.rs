@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn car_round_trips_and_names_its_root() {
         let block = Block::new(RAW_CODEC, vec![21, 31]);
-        let car = Car::read(&encode_car(&block.cid, &[block.clone()])).unwrap();
+        let car = Car::read(&encode_car(&block.cid, std::slice::from_ref(&block))).unwrap();
         assert_eq!(car.single_root().unwrap(), block.cid);
         assert_eq!(car.block(&block.cid).unwrap(), &block);
     }
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn a_tampered_block_is_refused_naming_its_cid() {
         let block = Block::new(RAW_CODEC, b"original".to_vec());
-        let mut bytes = encode_car(&block.cid, &[block.clone()]);
+        let mut bytes = encode_car(&block.cid, std::slice::from_ref(&block));
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         let error = Car::read(&bytes).unwrap_err();
