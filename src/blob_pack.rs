@@ -289,6 +289,16 @@ async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<JsValue, PackEr
         .map_err(|error| PackError::Read(describe(&error)))
 }
 
+/// A Blob holding a copy of `bytes`, typed when a media type is given.
+pub fn blob_of_bytes(bytes: &[u8], media_type: Option<&str>) -> Option<Blob> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    if let Some(media_type) = media_type {
+        options.set_type(media_type);
+    }
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
+}
+
 fn describe(error: &JsValue) -> String {
     error
         .as_string()

@@ -6,11 +6,10 @@
 
 use cid::Cid;
 use ethers_core::types::{Address, H256, U256};
-use js_sys::{Array, Uint8Array};
 use thiserror::Error;
-use web_sys::{Blob, BlobPropertyBag, File};
+use web_sys::{Blob, File};
 
-use crate::blob_pack::{pack_blob, PackError};
+use crate::blob_pack::{blob_of_bytes, pack_blob, PackError};
 use crate::eth::minty_abi::{mint_token_call, minted_token_id};
 use crate::ipfs::profile::NFT_STORAGE;
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
@@ -153,7 +152,8 @@ pub async fn upload_nft(
         &file.type_(),
         preview_uri.as_deref(),
     );
-    let metadata_blob = json_blob(&metadata.to_json()).map_err(MintError::Pack)?;
+    let metadata_blob = blob_of_bytes(&metadata.to_json(), Some("application/json"))
+        .ok_or_else(|| MintError::Pack("the browser could not hold the metadata".into()))?;
     let (metadata_root, metadata_uri) = store_file(
         &metadata_blob,
         METADATA_FILE_NAME,
@@ -205,11 +205,4 @@ pub async fn mint_token(
         owner,
         uploaded,
     })
-}
-
-fn json_blob(bytes: &[u8]) -> Result<Blob, String> {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let options = BlobPropertyBag::new();
-    options.set_type("application/json");
-    Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| format!("{e:?}"))
 }

@@ -5,6 +5,7 @@
 use ethers_core::types::Address;
 use thiserror::Error;
 
+use crate::blob_pack::blob_of_bytes;
 use crate::chain::ChainReader;
 use crate::eth::minty_abi::{
     decode_address, decode_string, owner_of_call, token_uri_call, AbiError, RevertReason,
@@ -14,7 +15,9 @@ use crate::gateway::{content_type, fetch_capped, GatewayError, Overflow};
 use crate::ipfs::dag_pb::PbNode;
 use crate::ipfs::resolve::{read_file, ResolveError, VerifiedBlocks};
 use crate::ipfs::unixfs::{NodeType, UnixFsData};
-use crate::ipfs::uri::{classify_untrusted_link, IpfsPath, SafeLink, UriError};
+use crate::ipfs::uri::{
+    classify_untrusted_link, IpfsPath, SafeLink, UriError, RAW_BLOCK_MEDIA_TYPE,
+};
 use crate::nft::media::{media_kind, text_preview, MediaKind, TEXT_PREVIEW_BYTES};
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
 use crate::nft::token_id::{TokenId, TokenIdError};
@@ -178,7 +181,7 @@ async fn fetch_verified(
                 let is_raw_block = fetched
                     .content_type
                     .as_deref()
-                    .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK));
+                    .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE));
                 if !is_raw_block {
                     return Ok(None);
                 }
@@ -208,9 +211,6 @@ fn declared_file_size(block: &[u8]) -> Option<u64> {
         .then_some(data.filesize)
         .flatten()
 }
-
-/// The media type of a raw block answer (IPIP-402).
-const RAW_BLOCK: &str = "application/vnd.ipld.raw";
 
 /// How the page previews an asset; every URL came through
 /// `classify_untrusted_link`.
@@ -313,14 +313,9 @@ fn checked_preview(bytes: &[u8], media_type: Option<&str>, path: &str, url: Stri
 }
 
 fn object_url(bytes: &[u8], media_type: Option<&str>) -> Result<String, String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    if let Some(media_type) = media_type {
-        options.set_type(media_type);
-    }
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
-        .map_err(|_| "The browser could not hold the checked file for display.".to_owned())
+    blob_of_bytes(bytes, media_type)
+        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
+        .ok_or_else(|| "The browser could not hold the checked file for display.".to_owned())
 }
 
 /// Asks the gateway what the asset is, and for text, its first bytes.

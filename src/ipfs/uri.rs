@@ -16,6 +16,10 @@ pub enum UriError {
     NotAUrl(String),
 }
 
+/// The media type of a gateway's raw block answer (IPIP-402): the block's
+/// bytes exactly, which a client can check against the CID.
+pub const RAW_BLOCK_MEDIA_TYPE: &str = "application/vnd.ipld.raw";
+
 /// An address inside IPFS: a CID and a path below it ("" for the root).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IpfsPath {
@@ -30,6 +34,12 @@ impl IpfsPath {
         } else {
             format!("ipfs://{}/{}", self.cid, self.path)
         }
+    }
+
+    /// The URL of this CID's raw block under a trustless gateway; the path
+    /// is not part of it, since blocks are fetched one CID at a time.
+    pub fn raw_block_url(&self, gateway: &str) -> String {
+        format!("{}/{}?format=raw", gateway.trim_end_matches('/'), self.cid)
     }
 
     /// The URL of this address under a path gateway such as
@@ -125,6 +135,15 @@ mod tests {
         assert_eq!(
             address.gateway_url("https://nftstorage.link/ipfs/"),
             format!("https://nftstorage.link/ipfs/{DIR}/cat0.gif")
+        );
+    }
+
+    #[test]
+    fn raw_block_urls_name_the_cid_alone() {
+        let address = parse_ipfs_uri(&format!("ipfs://{DIR}/cat0.gif")).unwrap();
+        assert_eq!(
+            address.raw_block_url("http://127.0.0.1:8787/ipfs/"),
+            format!("http://127.0.0.1:8787/ipfs/{DIR}?format=raw")
         );
     }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use ethers_core::types::Address;
+use minty::settings::env;
 use serde_json::json;
 
 use crate::anvil::{dev_account, Anvil, DEV_ACCOUNT, DEV_PRIVATE_KEY};
@@ -58,11 +59,11 @@ pub fn app_presets(
 ) -> Vec<(&'static str, String)> {
     let storage = format!("http://127.0.0.1:{storage_port}");
     vec![
-        ("MINTY_PRESET_CHAIN_ID", chain_id.to_string()),
-        ("MINTY_PRESET_CONTRACT", format!("{contract:?}")),
-        ("MINTY_PRESET_RPC_URL", rpc_url.to_owned()),
-        ("MINTY_PRESET_GATEWAY", format!("{storage}/ipfs/")),
-        ("MINTY_PRESET_STORAGE_ENDPOINT", storage),
+        (env::CHAIN_ID, chain_id.to_string()),
+        (env::CONTRACT, format!("{contract:?}")),
+        (env::RPC_URL, rpc_url.to_owned()),
+        (env::GATEWAY, format!("{storage}/ipfs/")),
+        (env::STORAGE_ENDPOINT, storage),
     ]
 }
 

@@ -14,13 +14,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minty::ipfs::resolve::{decode_dag_pb, read_file, resolve_path, BlockSource, ResolveError};
 use minty::ipfs::unixfs::NodeType;
+use minty::ipfs::uri::RAW_BLOCK_MEDIA_TYPE;
 use minty::ipfs::Cid;
 
 use super::content_type::content_type_for;
 use super::StorageState;
-
-/// The media type of a raw block answer (IPIP-402's trustless gateway).
-const RAW_BLOCK: &str = "application/vnd.ipld.raw";
 
 pub async fn serve_root(
     state: State<Arc<StorageState>>,
@@ -32,7 +30,7 @@ pub async fn serve_root(
         || headers
             .get(header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains(RAW_BLOCK));
+            .is_some_and(|accept| accept.contains(RAW_BLOCK_MEDIA_TYPE));
     if wants_raw {
         return raw_block(&state, &cid);
     }
@@ -47,7 +45,10 @@ fn raw_block(state: &StorageState, cid: &str) -> Response {
         Some(bytes) => {
             let mut response = maybe_corrupt(state, bytes.into_owned()).into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(RAW_BLOCK));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(RAW_BLOCK_MEDIA_TYPE),
+            );
             headers.insert(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
