@@ -7,50 +7,13 @@ import path from 'node:path'
 import {
   DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, openApp, ports, repoRoot, screenshotPath, openSession, closeSession
 } from './harness.mjs'
+import { fillForm, mint, mintPage, recordRequests, uploads } from './mint-page.mjs'
 import { ownerOf, rpc, tokenURI, totalSupply } from './chain.mjs'
 import { gradientPng, wav } from './media.mjs'
 import { MINTY } from './tokens.mjs'
+import { deployErc20 } from './erc20.mjs'
 
 const CONTRACT = MINTY
-
-/// Opens the mint page with the wallet connected and `token` saved for
-/// `endpoint` (the stack's storage service unless said otherwise).
-async function mintPage (browser, stack, { token = STORAGE_TOKEN, endpoint = stack.storageUrl, viewport } = {}) {
-  const page = await openApp(browser, stack, { viewport })
-  await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token, endpoint })
-  await page.goto(stack.appUrl + '/mint')
-  await page.getByTestId('connect-wallet').click()
-  await page.getByTestId('wallet-account').waitFor()
-  return page
-}
-
-async function fillForm (page, { name, description = '', file, owner }) {
-  await page.getByTestId('mint-file').setInputFiles(file)
-  await page.getByTestId('mint-name').fill(name)
-  await page.getByTestId('mint-description').fill(description)
-  if (owner) await page.getByTestId('mint-owner').fill(owner)
-}
-
-/// Mints and waits for the result; returns what the page shows.
-async function mint (page, form) {
-  await fillForm(page, form)
-  await page.getByTestId('mint-submit').click()
-  await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
-  return {
-    tokenId: Number(await page.getByTestId('minted-token-id').innerText()),
-    metadataUri: await page.getByTestId('minted-metadata-uri').innerText(),
-    assetUri: await page.getByTestId('minted-asset-uri').innerText()
-  }
-}
-
-/// Records every request the page makes, with its headers.
-function recordRequests (page) {
-  const requests = []
-  page.on('request', (request) => requests.push({ url: request.url(), method: request.method(), headers: request.headers() }))
-  return requests
-}
-
-const uploads = (requests, stack) => requests.filter((r) => r.method === 'POST' && r.url === `${stack.storageUrl}/upload`)
 
 describe('creators mint on the local stack', () => {
   let stack
@@ -261,6 +224,13 @@ describe('creators mint on the local stack', () => {
       await page.getByTestId('use-existing-address').click()
       await page.getByTestId('deploy-error').waitFor()
       assert.match(await page.getByTestId('deploy-error').innerText(), /no contract at/i)
+
+      // An ERC-20 answers name() and symbol() too, but holds no NFTs.
+      const coin = await deployErc20(freshRpc)
+      await page.getByTestId('existing-address-input').fill(coin)
+      await page.getByTestId('use-existing-address').click()
+      await page.getByText(/is not an ERC-721 NFT contract/).waitFor()
+      assert.equal(await page.getByTestId('deploy-panel').count(), 1, 'the ERC-20 was not adopted')
 
       await page.getByTestId('deploy-name').fill('Fresh')
       await page.getByTestId('deploy-symbol').fill('FRSH')

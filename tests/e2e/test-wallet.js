@@ -18,6 +18,11 @@
   const GRANT_KEY = '__testWalletGranted'
   let connected = sessionStorage.getItem(GRANT_KEY) ? [config.account] : []
   const refusals = new Set()
+  // method -> { count, code, message }: the next `count` calls fail, as a
+  // wallet whose node is rate limited (-32005) or unreachable answers.
+  const failures = new Map()
+  // Every transaction sent, with its hash, so tests can replace one.
+  const sent = []
   const listeners = { accountsChanged: [], chainChanged: [], connect: [], disconnect: [] }
   const log = []
 
@@ -46,6 +51,37 @@
       throw providerError(answer.error.code, answer.error.message, answer.error.data)
     }
     return answer.result
+  }
+
+  const failIfAsked = (method) => {
+    const failure = failures.get(method)
+    if (!failure || failure.count <= 0) return
+    failure.count--
+    throw providerError(failure.code, failure.message)
+  }
+
+  const hex = (n) => '0x' + BigInt(n).toString(16)
+
+  // As MetaMask's "Speed up" and "Cancel" do: a new transaction with the
+  // same nonce and higher fees, which the node keeps in place of the first.
+  const replace = async (cancel) => {
+    const last = sent[sent.length - 1]
+    if (!last) throw new Error('the test wallet has sent nothing to replace')
+    const original = await forward('eth_getTransactionByHash', [last.hash])
+    if (!original) throw new Error(`${last.hash} is no longer pending`)
+    const bump = (fee) => hex(BigInt(fee) * 2n + 1n)
+    const replacement = cancel
+      ? { from: original.from, to: original.from, value: '0x0', data: '0x' }
+      : { ...last.transaction }
+    delete replacement.chainId
+    const hash = await forward('eth_sendTransaction', [{
+      ...replacement,
+      nonce: original.nonce,
+      maxFeePerGas: bump(original.maxFeePerGas),
+      maxPriorityFeePerGas: bump(original.maxPriorityFeePerGas)
+    }])
+    sent.push({ hash, transaction: replacement })
+    return hash
   }
 
   const refuseIfAsked = (method) => {
@@ -92,7 +128,14 @@
     eth_sendTransaction: async ([transaction]) => {
       if (connected.length === 0) throw providerError(4100, 'The requested account has not been authorized by the user.')
       refuseIfAsked('eth_sendTransaction')
-      return forward('eth_sendTransaction', [{ ...transaction, from: connected[0] }])
+      // MetaMask refuses a transaction whose chainId is not the active chain's.
+      if (transaction.chainId !== undefined && transaction.chainId.toLowerCase() !== chainId) {
+        throw providerError(-32602, `Invalid chainId ${transaction.chainId}: the active chain is ${chainId}.`)
+      }
+      const signed = { ...transaction, from: connected[0] }
+      const hash = await forward('eth_sendTransaction', [signed])
+      sent.push({ hash, transaction: signed })
+      return hash
     }
   }
 
@@ -104,6 +147,7 @@
       }
       const { method, params } = args
       log.push({ method, params })
+      failIfAsked(method)
       const handler = handlers[method]
       return handler ? handler(params || []) : forward(method, params)
     },
@@ -127,7 +171,15 @@
     addChain (id, url) { chains[id.toLowerCase()] = url },
     // As if the user removed the network in MetaMask: switching to it answers 4902.
     forgetChain (id) { delete chains[id.toLowerCase()] },
-    switchChain (id) { chainId = id.toLowerCase(); emit('chainChanged', chainId) }
+    switchChain (id) { chainId = id.toLowerCase(); emit('chainChanged', chainId) },
+    // Repeats the current values, as MetaMask does on unlock and reconnect.
+    repeatEvents () { emit('accountsChanged', connected); emit('chainChanged', chainId) },
+    failNext (method, count, code = -32005, message = 'Request exceeds defined limit') {
+      failures.set(method, { count, code, message })
+    },
+    sentHashes () { return sent.map((entry) => entry.hash) },
+    speedUp () { return replace(false) },
+    cancel () { return replace(true) }
   }
   window.ethereum = ethereum
 })()
