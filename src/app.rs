@@ -8,6 +8,7 @@ use leptos_router::{
 };
 
 use crate::components::WalletStatus;
+use crate::jobs::provide_jobs;
 use crate::pages::{Home, Mint, NotFound, SettingsPage, TokenPage};
 use crate::settings::{
     edit::Edit,
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
         problems: RwSignal::new(problems),
     });
     provide_context(WalletContext::start());
+    provide_jobs();
     view! {
         <Router>
             <header class="site-header">

@@ -8,6 +8,7 @@ pub mod minted_token;
 pub mod network_guard;
 pub mod setting_field;
 pub mod settings_problems;
+pub mod transaction_status;
 pub mod untrusted_link;
 pub mod wallet_status;
 
@@ -19,5 +20,6 @@ pub use minted_token::MintedTokenView;
 pub use network_guard::NetworkGuard;
 pub use setting_field::{FieldOutcome, SettingField};
 pub use settings_problems::SettingsProblems;
+pub use transaction_status::TransactionStatus;
 pub use untrusted_link::UntrustedLink;
 pub use wallet_status::WalletStatus;

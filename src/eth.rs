@@ -4,3 +4,4 @@ pub mod address;
 pub mod hex;
 pub mod minty_abi;
 pub mod rpc;
+pub mod transaction_watch;

@@ -20,6 +20,8 @@ pub mod eth;
 pub mod gateway;
 pub mod ipfs;
 #[cfg(target_arch = "wasm32")]
+pub mod jobs;
+#[cfg(target_arch = "wasm32")]
 pub mod mint;
 pub mod nft;
 #[cfg(target_arch = "wasm32")]

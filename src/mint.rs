@@ -10,14 +10,22 @@ use thiserror::Error;
 use web_sys::{Blob, File};
 
 use crate::blob_pack::{blob_of_bytes, pack_blob, PackError};
+use crate::eth::minty_abi::RevertReason;
 use crate::eth::minty_abi::{mint_token_call, minted_token_id};
+use crate::eth::transaction_watch::{
+    mints_to_owner_filter, replaced_mint, retry_delay, ReplacedMint, SentTransaction,
+};
 use crate::ipfs::profile::NFT_STORAGE;
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
+use crate::nft::mint_details::{MintDetails, MintFormError};
 use crate::storage::{StorageError, StorageProvider};
-use crate::wallet::transactions::{send_transaction, wait_for_receipt, TransactionError};
+use crate::wallet::contract_check::{ensure_erc721, ContractError};
+use crate::wallet::transactions::{
+    send, sleep, transfers_with_senders, watch, SendError, Settled, TransactionRequest, WatchStatus,
+};
 
 /// Where a mint is, for the progress display.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum MintStage {
     /// Computing the asset's CID in the browser.
     HashingAsset {
@@ -29,20 +37,36 @@ pub enum MintStage {
         total: u64,
     },
     UploadingMetadata,
+    CheckingContract,
     AwaitingSignature,
-    Pending {
+    /// Sent: from here on the page names the transaction in every message.
+    Sent {
+        hash: H256,
+        status: WatchStatus,
+    },
+    /// The transaction was replaced in the wallet; finding what the
+    /// replacement did.
+    Replaced {
         hash: H256,
     },
 }
 
 #[derive(Debug, Clone, Error)]
 pub enum MintError {
+    #[error(transparent)]
+    Form(#[from] MintFormError),
     #[error("The file could not be prepared: {0}")]
     Pack(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("{0} Nothing was minted; your files are already uploaded, so trying again will not upload them again.")]
-    Transaction(TransactionError),
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+    #[error("{0} No transaction was sent; your files are already uploaded, so trying again will not upload them again.")]
+    NotSent(SendError),
+    #[error("The mint transaction {hash:?} was mined and reverted: {reason}. It created no token; your files are already uploaded, so you can try again without uploading them.")]
+    Reverted { hash: H256, reason: RevertReason },
+    #[error("The mint transaction {hash:?} was cancelled in your wallet: the transaction that replaced it created no token. Your files are already uploaded, so you can try again without uploading them.")]
+    Cancelled { hash: H256 },
     #[error("The transaction {0:?} was mined but logged no new token; is the contract address really a Minty contract?")]
     NoTokenMinted(H256),
 }
@@ -51,14 +75,6 @@ impl From<PackError> for MintError {
     fn from(error: PackError) -> Self {
         MintError::Pack(error.to_string())
     }
-}
-
-/// What the creator asked for; the asset bytes stay in the File.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MintForm {
-    pub name: String,
-    pub description: String,
-    pub owner: Address,
 }
 
 /// The asset and metadata once stored: everything the transaction needs.
@@ -82,7 +98,7 @@ pub struct MintedToken {
 }
 
 /// A fingerprint of the inputs an upload was made from.
-pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintForm) -> String {
+pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetails) -> String {
     let identify = |file: &File| {
         format!(
             "{}\u{0}{}\u{0}{}",
@@ -122,7 +138,7 @@ async fn store_file(
 pub async fn upload_nft(
     file: &File,
     preview: Option<&File>,
-    form: &MintForm,
+    form: &MintDetails,
     storage: &impl StorageProvider,
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<UploadedNft, MintError> {
@@ -171,38 +187,128 @@ pub async fn upload_nft(
     })
 }
 
-/// Signs and sends `mintToken(owner, "<cid>/metadata.json")` and waits for
-/// the receipt, whose Transfer-from-zero log names the new token.
+/// Where a mint goes: the chain, contract and account the job started
+/// with, which must still hold when the transaction is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintTarget {
+    pub chain_id: u64,
+    pub contract: Address,
+    /// The account exactly as the wallet spells it.
+    pub account: String,
+}
+
+/// Checks the contract, then signs and sends
+/// `mintToken(owner, "<cid>/metadata.json")`, and follows the transaction
+/// until it settles: the Transfer-from-zero log names the new token.
 pub async fn mint_token(
     uploaded: UploadedNft,
     owner: Address,
-    contract: Address,
-    from: &str,
-    report: impl Fn(MintStage),
+    target: &MintTarget,
+    report: impl Fn(MintStage) + Clone,
 ) -> Result<MintedToken, MintError> {
+    // Cached after the first check, so this costs nothing on the usual path.
+    ensure_erc721(target.chain_id, target.contract).await?;
     // The contract prefixes "ipfs://" itself, as Minty's does.
     let metadata_path = format!("{}/{METADATA_FILE_NAME}", uploaded.metadata_root);
-    let data = mint_token_call(owner, &metadata_path);
+    let request = TransactionRequest {
+        chain_id: target.chain_id,
+        from: target.account.clone(),
+        to: Some(target.contract),
+        data: mint_token_call(owner, &metadata_path),
+    };
     report(MintStage::AwaitingSignature);
-    let hash = send_transaction(from, Some(contract), &data)
-        .await
-        .map_err(MintError::Transaction)?;
-    report(MintStage::Pending { hash });
-    let receipt = wait_for_receipt(hash, from, Some(contract), &data)
-        .await
-        .map_err(MintError::Transaction)?;
-    let token_id = minted_token_id(
-        contract,
-        receipt
-            .logs
-            .iter()
-            .map(|log| (log.address, log.topics.as_slice())),
+    let mut sent = send(&request).await.map_err(MintError::NotSent)?;
+    follow_mint(
+        &mut sent,
+        &request,
+        target.contract,
+        owner,
+        uploaded,
+        report,
     )
-    .ok_or(MintError::NoTokenMinted(hash))?;
+    .await
+}
+
+/// Follows a sent mint to its token, through replacement and retries.
+pub async fn follow_mint(
+    sent: &mut SentTransaction,
+    request: &TransactionRequest,
+    contract: Address,
+    owner: Address,
+    uploaded: UploadedNft,
+    report: impl Fn(MintStage) + Clone,
+) -> Result<MintedToken, MintError> {
+    let hash = sent.hash;
+    report(MintStage::Sent {
+        hash,
+        status: WatchStatus::Pending { slow: false },
+    });
+    let watching = report.clone();
+    let settled = watch(sent, request, move |sent, status| {
+        watching(MintStage::Sent {
+            hash: sent.hash,
+            status,
+        })
+    })
+    .await;
+    let (hash, token_id) = match settled {
+        Settled::Mined(receipt) => {
+            let token_id = minted_token_id(
+                contract,
+                receipt
+                    .logs
+                    .iter()
+                    .map(|log| (log.address, log.topics.as_slice())),
+            )
+            .ok_or(MintError::NoTokenMinted(hash))?;
+            (hash, token_id)
+        }
+        Settled::Reverted(reason) => return Err(MintError::Reverted { hash, reason }),
+        Settled::Replaced { nonce } => {
+            report(MintStage::Replaced { hash });
+            match replacement_of(sent, nonce, contract, owner, &report).await {
+                ReplacedMint::Minted {
+                    replacement,
+                    token_id,
+                } => (replacement, token_id),
+                ReplacedMint::Cancelled => return Err(MintError::Cancelled { hash }),
+            }
+        }
+    };
     Ok(MintedToken {
         token_id,
         hash,
         owner,
         uploaded,
     })
+}
+
+/// What the transaction that took our nonce did; the logs are read again,
+/// with backoff, until the wallet's node answers.
+async fn replacement_of(
+    sent: &SentTransaction,
+    nonce: u64,
+    contract: Address,
+    owner: Address,
+    report: &impl Fn(MintStage),
+) -> ReplacedMint {
+    let filter = mints_to_owner_filter(contract, owner, sent.send_block);
+    let mut failures = 0;
+    loop {
+        match transfers_with_senders(filter.clone()).await {
+            Ok(transfers) => return replaced_mint(sent, nonce, owner, &transfers),
+            Err(problem) => {
+                failures += 1;
+                let retry_in = retry_delay(failures);
+                report(MintStage::Sent {
+                    hash: sent.hash,
+                    status: WatchStatus::Unknown {
+                        problem: problem.into(),
+                        retry_in,
+                    },
+                });
+                sleep(retry_in).await;
+            }
+        }
+    }
 }

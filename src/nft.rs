@@ -3,4 +3,5 @@
 
 pub mod media;
 pub mod metadata;
+pub mod mint_details;
 pub mod token_id;

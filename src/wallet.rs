@@ -3,6 +3,8 @@
 
 pub mod address;
 #[cfg(target_arch = "wasm32")]
+pub mod contract_check;
+#[cfg(target_arch = "wasm32")]
 pub mod eip1193;
 #[cfg(target_arch = "wasm32")]
 mod error;

@@ -1,21 +1,28 @@
 //! Where a mint is: a sentence for each stage, a progress bar while bytes
-//! move, and the transaction hash as soon as the wallet has sent it.
+//! move, and the transaction, named by its hash, as soon as the wallet has
+//! sent it.
 
 use leptos::prelude::*;
 
+use crate::components::TransactionStatus;
 use crate::mint::MintStage;
 
-fn describe(stage: &MintStage) -> (String, Option<(u64, u64)>) {
+fn describe(stage: &MintStage) -> (&'static str, Option<(u64, u64)>) {
     match stage {
         MintStage::HashingAsset { done, total } => {
-            ("Computing the file's CID…".into(), Some((*done, *total)))
+            ("Computing the file's CID…", Some((*done, *total)))
         }
         MintStage::UploadingAsset { done, total } => {
-            ("Uploading the file…".into(), Some((*done, *total)))
+            ("Uploading the file…", Some((*done, *total)))
         }
-        MintStage::UploadingMetadata => ("Uploading the metadata…".into(), None),
-        MintStage::AwaitingSignature => ("Waiting for your signature in the wallet…".into(), None),
-        MintStage::Pending { .. } => ("Transaction sent; waiting for it to be mined…".into(), None),
+        MintStage::UploadingMetadata => ("Uploading the metadata…", None),
+        MintStage::CheckingContract => ("Checking the contract…", None),
+        MintStage::AwaitingSignature => ("Waiting for your signature in the wallet…", None),
+        MintStage::Sent { .. } => ("Minting…", None),
+        MintStage::Replaced { .. } => (
+            "The transaction was replaced in your wallet (sped up or cancelled); finding what the replacement did…",
+            None,
+        ),
     }
 }
 
@@ -24,12 +31,12 @@ pub fn MintProgress(stage: RwSignal<Option<MintStage>>) -> impl IntoView {
     move || {
         stage.get().map(|stage| {
             let (label, progress) = describe(&stage);
-            let hash = match &stage {
-                MintStage::Pending { hash } => Some(format!("{hash:?}")),
+            let transaction = match &stage {
+                MintStage::Sent { hash, status } => Some((*hash, status.clone())),
                 _ => None,
             };
             view! {
-                <div class="progress" role="status" aria-live="polite">
+                <div class="card progress" role="status" aria-live="polite">
                     <p data-testid="mint-stage">{label}</p>
                     {progress
                         .map(|(done, total)| {
@@ -41,16 +48,9 @@ pub fn MintProgress(stage: RwSignal<Option<MintStage>>) -> impl IntoView {
                                 ></progress>
                             }
                         })}
-                    {hash
-                        .map(|hash| {
-                            view! {
-                                <p>
-                                    "Transaction "
-                                    <span class="mono" data-testid="mint-tx-hash">
-                                        {hash}
-                                    </span>
-                                </p>
-                            }
+                    {transaction
+                        .map(|(hash, status)| {
+                            view! { <TransactionStatus hash status test_id="mint-transaction" /> }
                         })}
                 </div>
             }

@@ -34,7 +34,7 @@ pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
                     {asset_link.map(|url| view! { <a href=url target="_blank" rel="noopener noreferrer">" via gateway"</a> })}
                 </dd>
                 <dt>"Transaction"</dt>
-                <dd class="mono">{format!("{:?}", token.hash)}</dd>
+                <dd class="mono" data-testid="minted-transaction">{format!("{:?}", token.hash)}</dd>
             </dl>
             <a class="button primary" href=token_page data-testid="minted-token-link">"View the token"</a>
         </section>

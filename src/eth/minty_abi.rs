@@ -85,6 +85,29 @@ pub fn symbol_call() -> Vec<u8> {
     call("symbol()", &[])
 }
 
+/// The ERC-165 interface id of ERC-721 (EIP-721: `0x80ac58cd`).
+pub const ERC721_INTERFACE_ID: [u8; 4] = [0x80, 0xac, 0x58, 0xcd];
+
+/// ERC-165's `supportsInterface(bytes4)`.
+pub fn supports_interface_call(interface_id: [u8; 4]) -> Vec<u8> {
+    call(
+        "supportsInterface(bytes4)",
+        &[Token::FixedBytes(interface_id.to_vec())],
+    )
+}
+
+/// A `bool` return: ERC-165 requires exactly one word of 0 or 1, and
+/// anything else (an empty answer from a contract without the function, a
+/// fallback's stray bytes) means the contract does not implement it.
+pub fn decode_bool(data: &[u8]) -> Result<bool, AbiError> {
+    match data {
+        [head @ .., last] if data.len() == 32 && head.iter().all(|b| *b == 0) && *last <= 1 => {
+            Ok(*last == 1)
+        }
+        _ => Err(AbiError::UnexpectedReturn { expected: "bool" }),
+    }
+}
+
 pub fn total_supply_call() -> Vec<u8> {
     call("totalSupply()", &[])
 }
@@ -283,6 +306,29 @@ pub fn decode_revert(data: &[u8]) -> RevertReason {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn supports_interface_asks_for_erc721_by_its_eip_165_id() {
+        let data = supports_interface_call(ERC721_INTERFACE_ID);
+        // 0x01ffc9a7 is supportsInterface(bytes4) in EIP-165.
+        assert_eq!(hex::encode(&data[..4]), "01ffc9a7");
+        assert_eq!(hex::encode(&data[4..8]), "80ac58cd");
+        assert!(data[8..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn only_a_word_of_zero_or_one_is_a_bool() {
+        let mut yes = [0u8; 32];
+        yes[31] = 1;
+        assert_eq!(decode_bool(&yes), Ok(true));
+        assert_eq!(decode_bool(&[0u8; 32]), Ok(false));
+        // A contract without the function answers nothing; a fallback may
+        // answer anything.
+        assert!(decode_bool(&[]).is_err());
+        yes[31] = 2;
+        assert!(decode_bool(&yes).is_err());
+        assert!(decode_bool(&[1u8; 64]).is_err());
+    }
 
     #[test]
     fn mint_token_selector_is_the_solidity_one() {

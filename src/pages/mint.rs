@@ -2,19 +2,16 @@
 //! form, the progress of each stage, and the minted token.
 
 use ethers_core::types::Address;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use web_sys::File;
 
 use crate::app::SettingsContext;
 use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard};
-use crate::eth::address::parse_address;
-use crate::mint::{
-    mint_token, upload_fingerprint, upload_nft, MintError, MintForm, MintStage, MintedToken,
-    UploadedNft,
-};
+use crate::jobs::{MintJob, MintRequest};
+use crate::mint::{MintError, MintTarget};
+use crate::nft::mint_details::MintFormInput;
 use crate::settings::api_token::load_api_token;
 use crate::settings::is_nft_storage_classic;
-use crate::storage::nft_storage::NftStorage;
 use crate::storage::StorageError;
 use crate::wallet::WalletContext;
 
@@ -22,10 +19,14 @@ use crate::wallet::WalletContext;
 pub fn Mint() -> impl IntoView {
     let wallet = expect_context::<WalletContext>();
     let SettingsContext { settings, .. } = expect_context();
-    let contract = move || {
+    // What the form is for. A Memo, so a repeated wallet event or a save
+    // of an unrelated setting rebuilds nothing.
+    let connected = Memo::new(move |_| {
+        let account = wallet.account.get()?;
         let chain_id = wallet.chain_id.get()?;
-        settings.with(|settings| settings.contract_on(chain_id))
-    };
+        let contract = settings.with(|settings| settings.contract_on(chain_id));
+        Some((account, chain_id, contract))
+    });
     view! {
         <section class="card">
             <h1>"Mint an NFT"</h1>
@@ -44,26 +45,51 @@ pub fn Mint() -> impl IntoView {
                     </p>
                 }
                     .into_any()
-            } else if let (Some(account), Some(chain_id)) = (wallet.account.get(), wallet.chain_id.get()) {
-                match contract() {
-                    Some(contract) => view! { <MintForm account contract /> }.into_any(),
-                    None => view! { <DeployPanel chain_id account /> }.into_any(),
-                }
             } else {
-                view! {
-                    <p class="card warning" data-testid="mint-connect-first">
-                        "Connect your wallet (top right) to mint."
-                    </p>
+                match connected.get() {
+                    Some((account, chain_id, Some(contract))) => {
+                        view! { <MintFormView account chain_id contract /> }.into_any()
+                    }
+                    Some((account, chain_id, None)) => {
+                        view! { <DeployPanel chain_id account /> }.into_any()
+                    }
+                    None => view! {
+                        <p class="card warning" data-testid="mint-connect-first">
+                            "Connect your wallet (top right) to mint."
+                        </p>
+                    }
+                        .into_any(),
                 }
-                    .into_any()
             }
+        }}
+        <MintJobView />
+    }
+}
+
+/// The running or finished mint, shown apart from the form so it survives
+/// whatever happens to the form.
+#[component]
+fn MintJobView() -> impl IntoView {
+    let job = expect_context::<MintJob>();
+    let SettingsContext { settings, .. } = expect_context();
+    view! {
+        <MintProgress stage=job.stage />
+        {move || job.error.get().map(|problem| view! { <p class="card error" role="alert" data-testid="mint-error">{problem.to_string()}</p> })}
+        {move || {
+            job.minted
+                .get()
+                .map(|token| {
+                    let gateway = settings.with_untracked(|settings| settings.gateway.clone());
+                    view! { <MintedTokenView token gateway /> }
+                })
         }}
     }
 }
 
 #[component]
-fn MintForm(account: String, contract: Address) -> impl IntoView {
+fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
+    let job = expect_context::<MintJob>();
     let file = RwSignal::new_local(None::<File>);
     // Shown by marketplaces for media that is not an image (OpenSea's `image`).
     let preview = RwSignal::new_local(None::<File>);
@@ -76,97 +102,48 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
-    let stage = RwSignal::new(None::<MintStage>);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let minted = RwSignal::new(None::<MintedToken>);
-    // Kept across attempts: a retry after a rejected signature reuses it.
-    let uploaded = RwSignal::new(None::<UploadedNft>);
+    let busy = Signal::derive(move || job.running());
     let has_token = load_api_token().is_some();
     let owner_placeholder = account.clone();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let chosen_preview = if needs_preview() {
-            preview.get_untracked()
-        } else {
-            None
+        let chosen = file.get_untracked();
+        let input = MintFormInput {
+            file_chosen: chosen.is_some(),
+            name: &name.get_untracked(),
+            description: &description.get_untracked(),
+            owner: &owner.get_untracked(),
+            account: &account,
         };
-        let Some(chosen) = file.get_untracked() else {
-            error.set(Some("Choose a file to mint.".into()));
-            return;
+        let details = match input.validate() {
+            Ok(details) => details,
+            Err(problem) => return job.refuse(problem.into()),
         };
-        if name.get_untracked().trim().is_empty() {
-            error.set(Some("Give the NFT a name.".into()));
-            return;
-        }
-        let owner_text = owner.get_untracked();
-        let owner_address = if owner_text.trim().is_empty() {
-            parse_address(&account)
-        } else {
-            parse_address(&owner_text)
-        };
-        let owner_address = match owner_address {
-            Ok(address) => address,
-            Err(problem) => {
-                error.set(Some(format!("Owner: {problem}")));
-                return;
-            }
-        };
-        let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
-        let token = match load_api_token() {
-            Some(token) if token.belongs_to(&endpoint) => token,
+        let Some(chosen) = chosen else { return };
+        let storage_endpoint =
+            settings.with_untracked(|settings| settings.storage_endpoint.clone());
+        let api_token = match load_api_token() {
+            Some(token) if token.belongs_to(&storage_endpoint) => token,
             Some(token) => {
-                let refusal = StorageError::TokenForAnotherEndpoint {
+                return job.refuse(MintError::Storage(StorageError::TokenForAnotherEndpoint {
                     saved_for: token.endpoint().to_owned(),
-                    endpoint,
-                };
-                error.set(Some(refusal.to_string()));
-                return;
+                    endpoint: storage_endpoint,
+                }))
             }
-            None => {
-                error.set(Some(StorageError::NoToken.to_string()));
-                return;
-            }
+            None => return job.refuse(MintError::Storage(StorageError::NoToken)),
         };
-        let form = MintForm {
-            name: name.get_untracked().trim().to_owned(),
-            description: description.get_untracked().trim().to_owned(),
-            owner: owner_address,
-        };
-        let from = account.clone();
-        busy.set(true);
-        error.set(None);
-        minted.set(None);
-        spawn_local(async move {
-            let report = move |next: MintStage| stage.set(Some(next));
-            let outcome: Result<MintedToken, MintError> = async {
-                let reusable = uploaded.get_untracked().filter(|done| {
-                    done.made_from == upload_fingerprint(&chosen, chosen_preview.as_ref(), &form)
-                });
-                let ready = match reusable {
-                    Some(done) => done,
-                    None => {
-                        let storage = NftStorage::new(&endpoint, token);
-                        let done =
-                            upload_nft(&chosen, chosen_preview.as_ref(), &form, &storage, report)
-                                .await?;
-                        uploaded.set(Some(done.clone()));
-                        done
-                    }
-                };
-                mint_token(ready, form.owner, contract, &from, report).await
-            }
-            .await;
-            stage.set(None);
-            match outcome {
-                Ok(token) => minted.set(Some(token)),
-                Err(problem) => error.set(Some(problem.to_string())),
-            }
-            busy.set(false);
+        job.start(MintRequest {
+            preview: needs_preview().then(|| preview.get_untracked()).flatten(),
+            file: chosen,
+            details,
+            storage_endpoint,
+            api_token,
+            target: MintTarget {
+                chain_id,
+                contract,
+                account: account.clone(),
+            },
         });
     };
 
@@ -213,16 +190,6 @@ fn MintForm(account: String, contract: Address) -> impl IntoView {
             <button type="submit" class="button primary" data-testid="mint-submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Minting…" } else { "Mint" }}
             </button>
-            <MintProgress stage />
-            {move || error.get().map(|text| view! { <p class="error" role="alert" data-testid="mint-error">{text}</p> })}
         </form>
-        {move || {
-            minted
-                .get()
-                .map(|token| {
-                    let gateway = settings.with(|settings| settings.gateway.clone());
-                    view! { <MintedTokenView token gateway /> }
-                })
-        }}
     }
 }

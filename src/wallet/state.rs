@@ -5,6 +5,7 @@ use ethers_providers::JsonRpcClient;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
+use super::transactions::read_chain_id;
 use super::{Eip1193, WalletError};
 use crate::settings::chains::parse_chain_id;
 
@@ -58,8 +59,8 @@ impl WalletContext {
             }
             match read_chain_id().await {
                 Ok(chain_id) => {
-                    self.chain_id.set(Some(chain_id));
-                    self.account.set(Some(account));
+                    set_if_changed(self.chain_id, Some(chain_id));
+                    set_if_changed(self.account, Some(account));
                 }
                 Err(error) => self.error.set(Some(error)),
             }
@@ -75,8 +76,8 @@ impl WalletContext {
         spawn_local(async move {
             match request_account().await {
                 Ok((account, chain_id)) => {
-                    self.chain_id.set(Some(chain_id));
-                    self.account.set(Some(account));
+                    set_if_changed(self.chain_id, Some(chain_id));
+                    set_if_changed(self.account, Some(account));
                 }
                 Err(error) => self.error.set(Some(error)),
             }
@@ -96,11 +97,13 @@ impl WalletContext {
                     self.refresh_chain();
                 }
             }
-            self.account.set(account);
+            set_if_changed(self.account, account);
         });
         let on_chain = Closure::<dyn FnMut(JsValue)>::new(move |chain_id: JsValue| {
-            self.chain_id
-                .set(chain_id.as_string().as_deref().and_then(parse_chain_id));
+            set_if_changed(
+                self.chain_id,
+                chain_id.as_string().as_deref().and_then(parse_chain_id),
+            );
         });
         let listeners = Listeners(vec![
             ("accountsChanged", on_accounts),
@@ -118,11 +121,27 @@ impl WalletContext {
     fn refresh_chain(self) {
         spawn_local(async move {
             match read_chain_id().await {
-                Ok(chain_id) => self.chain_id.set(Some(chain_id)),
+                Ok(chain_id) => set_if_changed(self.chain_id, Some(chain_id)),
                 Err(error) => self.error.set(Some(error)),
             }
         });
     }
+}
+
+/// Wallets repeat events (MetaMask sends `accountsChanged` with the same
+/// account on unlock, and on every connect): an equal value must not wake
+/// anything that reads the signal.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(
+    signal: RwSignal<Option<T>>,
+    value: Option<T>,
+) {
+    signal.maybe_update(|current| {
+        let changed = *current != value;
+        if changed {
+            *current = value;
+        }
+        changed
+    });
 }
 
 async fn request_account() -> Result<(String, u64), WalletError> {
@@ -132,12 +151,6 @@ async fn request_account() -> Result<(String, u64), WalletError> {
         .next()
         .ok_or_else(|| WalletError::Other("it shared no account".to_owned()))?;
     Ok((account, read_chain_id().await?))
-}
-
-async fn read_chain_id() -> Result<u64, WalletError> {
-    let chain_id: String = Eip1193.request("eth_chainId", ()).await?;
-    parse_chain_id(&chain_id)
-        .ok_or_else(|| WalletError::Decode(format!("{chain_id:?} is not a chain id")))
 }
 
 /// A wallet event's name and the closure the wallet calls for it.

@@ -1,5 +1,13 @@
-//! Transactions the user signs in the wallet: send, then follow until mined.
-//! The wallet fills gas and nonce, as MetaMask does for any dapp.
+//! Transactions the user signs in the wallet: checked and sent, then
+//! followed until they settle. The wallet fills gas and nonce, as MetaMask
+//! does for any dapp.
+//!
+//! Sending is the point of no return. Before it, every failure means nothing
+//! was sent ([`SendError`]). After it, nothing the page learns can prove the
+//! transaction will not be mined, so [`watch`] never gives up: a failed poll
+//! is retried with backoff and reported as "status unknown", and a
+//! transaction replaced in the wallet (*Speed up*, *Cancel*) is detected by
+//! its nonce (see [`crate::eth::transaction_watch`]).
 
 use std::time::Duration;
 
@@ -12,37 +20,93 @@ use thiserror::Error;
 use super::{Eip1193, WalletError};
 use crate::eth::hex::{from_hex, to_hex};
 use crate::eth::minty_abi::{decode_revert, revert_data_in, RevertReason};
+use crate::eth::transaction_watch::{
+    nonce_used, retry_delay, LoggedTransfer, SentTransaction, SLOW_AFTER,
+};
+use crate::settings::chains::{chain_label, parse_chain_id};
 
-/// How long a mined receipt is waited for before the user is told to look
-/// in the wallet's activity instead.
-const RECEIPT_TIMEOUT: Duration = Duration::from_secs(600);
-const RECEIPT_POLL: Duration = Duration::from_millis(750);
+/// What the wallet is asked to sign, and the chain and account it must
+/// still be on when it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionRequest {
+    pub chain_id: u64,
+    /// The account exactly as the wallet spells it.
+    pub from: String,
+    /// `None` deploys a contract.
+    pub to: Option<Address>,
+    pub data: Vec<u8>,
+}
 
+/// Why a transaction was not sent. Nothing reached the chain.
 #[derive(Debug, Clone, Error)]
-pub enum TransactionError {
+pub enum SendError {
     #[error("You rejected the transaction in your wallet.")]
     Rejected,
     #[error("The transaction would fail: {0}.")]
     WouldRevert(RevertReason),
-    #[error("The transaction {hash:?} was mined but failed: {reason}.")]
-    Reverted { hash: H256, reason: RevertReason },
-    #[error("The transaction {0:?} was not mined within 10 minutes; check it in your wallet's activity.")]
-    NotMined(H256),
+    #[error("Your wallet switched to {} after this started on {}: switch back to {} and try again.", chain_label(*.actual), chain_label(*.expected), chain_label(*.expected))]
+    ChainChanged { expected: u64, actual: u64 },
+    #[error("Your wallet's account changed to {} after this started with {expected}: switch back to {expected} in the wallet and try again.", .actual.as_deref().unwrap_or("none"))]
+    AccountChanged {
+        expected: String,
+        actual: Option<String>,
+    },
     #[error("{0}")]
     Wallet(WalletError),
 }
 
-impl From<WalletError> for TransactionError {
+impl From<WalletError> for SendError {
     fn from(error: WalletError) -> Self {
         match error {
-            WalletError::Rejected => TransactionError::Rejected,
+            WalletError::Rejected => SendError::Rejected,
             WalletError::Rpc(rpc) => match rpc.data.as_ref().and_then(revert_data_in) {
-                Some(data) => TransactionError::WouldRevert(decode_revert(&data)),
-                None => TransactionError::Wallet(WalletError::Rpc(rpc)),
+                Some(data) => SendError::WouldRevert(decode_revert(&data)),
+                None => SendError::Wallet(WalletError::Rpc(rpc)),
             },
-            other => TransactionError::Wallet(other),
+            other => SendError::Wallet(other),
         }
     }
+}
+
+/// Why the page cannot tell, for now, what became of a sent transaction.
+#[derive(Debug, Clone, Error)]
+pub enum PollProblem {
+    #[error("your wallet is on {}, not {}: switch back to follow it", chain_label(*.actual), chain_label(*.expected))]
+    OtherChain { expected: u64, actual: u64 },
+    #[error("the wallet could not be asked: {0}")]
+    Wallet(WalletError),
+}
+
+impl From<WalletError> for PollProblem {
+    fn from(error: WalletError) -> Self {
+        PollProblem::Wallet(error)
+    }
+}
+
+/// How a sent transaction is doing, while it is watched.
+#[derive(Debug, Clone)]
+pub enum WatchStatus {
+    /// Known to the node and not mined yet; `slow` after [`SLOW_AFTER`].
+    Pending { slow: bool },
+    /// The last poll failed; the next one is in `retry_in`.
+    Unknown {
+        problem: PollProblem,
+        retry_in: Duration,
+    },
+}
+
+/// How a sent transaction ended.
+#[derive(Debug, Clone)]
+pub enum Settled {
+    Mined(Receipt),
+    /// Mined, and reverted, for this reason.
+    Reverted(RevertReason),
+    /// Our hash is gone and a transaction with our nonce was mined: the
+    /// user replaced ours in the wallet. What the replacement did is for
+    /// the caller to find out.
+    Replaced {
+        nonce: u64,
+    },
 }
 
 /// The parts of a receipt the app reads. Deserializing only these keeps the
@@ -62,54 +126,159 @@ pub struct ReceiptLog {
     pub topics: Vec<H256>,
 }
 
-/// Asks the wallet to sign and send; returns the hash as soon as it is sent.
-pub async fn send_transaction(
-    from: &str,
-    to: Option<Address>,
-    data: &[u8],
-) -> Result<H256, TransactionError> {
-    let mut transaction = json!({ "from": from, "data": to_hex(data) });
-    if let Some(to) = to {
+#[derive(Debug, Clone, Deserialize)]
+struct TransactionInfo {
+    from: Address,
+    nonce: U64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    topics: Vec<H256>,
+    transaction_hash: H256,
+}
+
+/// Checks, immediately before sending, that the wallet is still on the
+/// chain and account the job was started with, then asks the wallet to
+/// sign and send. `chainId` goes in the transaction too, so a wallet that
+/// switched in between refuses it rather than sending it elsewhere.
+pub async fn send(request: &TransactionRequest) -> Result<SentTransaction, SendError> {
+    let actual_chain = read_chain_id().await?;
+    if actual_chain != request.chain_id {
+        return Err(SendError::ChainChanged {
+            expected: request.chain_id,
+            actual: actual_chain,
+        });
+    }
+    let accounts: Vec<String> = Eip1193.request("eth_accounts", ()).await?;
+    let actual_account = accounts.into_iter().next();
+    if !actual_account
+        .as_deref()
+        .is_some_and(|account| account.eq_ignore_ascii_case(&request.from))
+    {
+        return Err(SendError::AccountChanged {
+            expected: request.from.clone(),
+            actual: actual_account,
+        });
+    }
+    let send_block: U64 = Eip1193.request("eth_blockNumber", ()).await?;
+    let from: Address = request
+        .from
+        .parse()
+        .map_err(|_| WalletError::Decode(format!("{:?} is not an address", request.from)))?;
+
+    let mut transaction = json!({
+        "from": request.from,
+        "data": to_hex(&request.data),
+        "chainId": format!("0x{:x}", request.chain_id),
+    });
+    if let Some(to) = request.to {
         transaction["to"] = json!(to);
     }
-    Ok(Eip1193
+    let hash: H256 = Eip1193
         .request("eth_sendTransaction", [transaction])
-        .await?)
+        .await?;
+    Ok(SentTransaction {
+        hash,
+        chain_id: request.chain_id,
+        from,
+        nonce: None,
+        send_block: send_block.as_u64(),
+    })
 }
 
-/// Polls until the transaction is mined. A failed transaction is replayed
-/// with `eth_call` at its block to learn why it reverted.
-pub async fn wait_for_receipt(
-    hash: H256,
-    from: &str,
-    to: Option<Address>,
-    data: &[u8],
-) -> Result<Receipt, TransactionError> {
-    let polls = RECEIPT_TIMEOUT.as_millis() / RECEIPT_POLL.as_millis();
-    for _ in 0..polls {
-        let receipt: Option<Receipt> = Eip1193.request("eth_getTransactionReceipt", [hash]).await?;
-        if let Some(receipt) = receipt {
-            if receipt.status.map(|status| status.as_u64()) == Some(0) {
-                let reason =
-                    replay_for_reason(from, to, data, receipt.block_number.map(|n| n.as_u64()))
-                        .await;
-                return Err(TransactionError::Reverted { hash, reason });
+/// Follows a sent transaction until it settles, however long that takes.
+/// `sent.nonce` is filled in as soon as the node shows it, so a caller that
+/// keeps `sent` (in the mint journal) can resume with it.
+pub async fn watch(
+    sent: &mut SentTransaction,
+    request: &TransactionRequest,
+    report: impl Fn(&SentTransaction, WatchStatus),
+) -> Settled {
+    let started = js_sys::Date::now();
+    let mut failures = 0;
+    loop {
+        match poll(sent, request).await {
+            Ok(Some(settled)) => return settled,
+            Ok(None) => {
+                failures = 0;
+                let slow = js_sys::Date::now() - started > SLOW_AFTER.as_millis() as f64;
+                report(sent, WatchStatus::Pending { slow });
             }
-            return Ok(receipt);
+            Err(problem) => {
+                failures += 1;
+                report(
+                    sent,
+                    WatchStatus::Unknown {
+                        problem,
+                        retry_in: retry_delay(failures),
+                    },
+                );
+            }
         }
-        sleep(RECEIPT_POLL).await;
+        sleep(retry_delay(failures)).await;
     }
-    Err(TransactionError::NotMined(hash))
 }
 
-async fn replay_for_reason(
-    from: &str,
-    to: Option<Address>,
-    data: &[u8],
-    block: Option<u64>,
-) -> RevertReason {
+async fn poll(
+    sent: &mut SentTransaction,
+    request: &TransactionRequest,
+) -> Result<Option<Settled>, PollProblem> {
+    // Through the wallet: on another chain its node knows nothing of ours,
+    // and "not found" there must not read as "replaced".
+    let chain_id = read_chain_id().await?;
+    if chain_id != sent.chain_id {
+        return Err(PollProblem::OtherChain {
+            expected: sent.chain_id,
+            actual: chain_id,
+        });
+    }
+    if let Some(receipt) = receipt(sent.hash).await? {
+        return Ok(Some(settle(receipt, request).await));
+    }
+    let transaction: Option<TransactionInfo> = Eip1193
+        .request("eth_getTransactionByHash", [sent.hash])
+        .await?;
+    if let Some(transaction) = transaction {
+        if transaction.from == sent.from {
+            sent.nonce = Some(transaction.nonce.as_u64());
+        }
+        return Ok(None);
+    }
+    let Some(nonce) = sent.nonce else {
+        return Ok(None);
+    };
+    let mined_count: U64 = Eip1193
+        .request("eth_getTransactionCount", (sent.from, "latest"))
+        .await?;
+    if !nonce_used(nonce, mined_count.as_u64()) {
+        return Ok(None);
+    }
+    // Ours may have been mined between the two reads.
+    if let Some(receipt) = receipt(sent.hash).await? {
+        return Ok(Some(settle(receipt, request).await));
+    }
+    Ok(Some(Settled::Replaced { nonce }))
+}
+
+async fn receipt(hash: H256) -> Result<Option<Receipt>, WalletError> {
+    Eip1193.request("eth_getTransactionReceipt", [hash]).await
+}
+
+async fn settle(receipt: Receipt, request: &TransactionRequest) -> Settled {
+    if receipt.status.map(|status| status.as_u64()) == Some(0) {
+        let block = receipt.block_number.map(|n| n.as_u64());
+        return Settled::Reverted(replay_for_reason(request, block).await);
+    }
+    Settled::Mined(receipt)
+}
+
+/// A failed transaction is replayed with `eth_call` at its block to learn
+/// why it reverted.
+async fn replay_for_reason(request: &TransactionRequest, block: Option<u64>) -> RevertReason {
     let block = block.map_or_else(|| json!("latest"), |n| json!(format!("0x{n:x}")));
-    let call = json!({ "from": from, "to": to, "data": to_hex(data) });
+    let call = json!({ "from": request.from, "to": request.to, "data": to_hex(&request.data) });
     match Eip1193
         .request::<_, serde_json::Value>("eth_call", (call, block))
         .await
@@ -123,20 +292,45 @@ async fn replay_for_reason(
     }
 }
 
-/// Reads a contract through the wallet's node.
-pub async fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, TransactionError> {
-    let call = json!({ "to": to, "data": to_hex(data) });
-    let answer: String = Eip1193.request("eth_call", (call, "latest")).await?;
-    from_hex(&answer).ok_or_else(|| {
-        TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
-    })
+/// The contract's Transfer logs matching `filter`, each with the sender and
+/// nonce of its transaction, so a replacement can be told from the rest.
+pub async fn transfers_with_senders(
+    filter: serde_json::Value,
+) -> Result<Vec<LoggedTransfer>, WalletError> {
+    let logs: Vec<Log> = Eip1193.request("eth_getLogs", [filter]).await?;
+    let mut transfers = Vec::with_capacity(logs.len());
+    for log in logs {
+        let transaction: Option<TransactionInfo> = Eip1193
+            .request("eth_getTransactionByHash", [log.transaction_hash])
+            .await?;
+        if let Some(transaction) = transaction {
+            transfers.push(LoggedTransfer {
+                topics: log.topics,
+                transaction_hash: log.transaction_hash,
+                transaction_from: transaction.from,
+                transaction_nonce: transaction.nonce.as_u64(),
+            });
+        }
+    }
+    Ok(transfers)
 }
 
-pub async fn code_at(address: Address) -> Result<Vec<u8>, TransactionError> {
+pub async fn read_chain_id() -> Result<u64, WalletError> {
+    let chain_id: String = Eip1193.request("eth_chainId", ()).await?;
+    parse_chain_id(&chain_id)
+        .ok_or_else(|| WalletError::Decode(format!("{chain_id:?} is not a chain id")))
+}
+
+/// Reads a contract through the wallet's node.
+pub async fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, WalletError> {
+    let call = json!({ "to": to, "data": to_hex(data) });
+    let answer: String = Eip1193.request("eth_call", (call, "latest")).await?;
+    from_hex(&answer).ok_or_else(|| WalletError::Decode(format!("{answer:?} is not hex")))
+}
+
+pub async fn code_at(address: Address) -> Result<Vec<u8>, WalletError> {
     let answer: String = Eip1193.request("eth_getCode", (address, "latest")).await?;
-    from_hex(&answer).ok_or_else(|| {
-        TransactionError::Wallet(WalletError::Decode(format!("{answer:?} is not hex")))
-    })
+    from_hex(&answer).ok_or_else(|| WalletError::Decode(format!("{answer:?} is not hex")))
 }
 
 /// Waits without blocking the page.

@@ -1,0 +1,36 @@
+//! Work that outlives the view that started it: a mint or a deploy runs in
+//! a job owned by the app's root, so leaving the page, a settings save or a
+//! repeated wallet event never drops its result. Views come and go and read
+//! the job's signals; while a job may still lose something if the tab
+//! closes, the browser asks before leaving.
+
+pub mod deploy_job;
+pub mod mint_job;
+
+use leptos::prelude::*;
+
+pub use deploy_job::DeployJob;
+pub use mint_job::{MintJob, MintRequest};
+
+/// Creates the jobs under the current (root) owner and provides them.
+pub fn provide_jobs() {
+    let mint = MintJob::new();
+    let deploy = DeployJob::new();
+    provide_context(mint);
+    provide_context(deploy);
+    guard_unload(move || mint.at_risk() || deploy.at_risk());
+}
+
+/// While `at_risk`, closing or reloading the tab shows the browser's
+/// "Leave site?" prompt (the text is the browser's own; the HTML spec no
+/// longer lets pages set it).
+fn guard_unload(at_risk: impl Fn() -> bool + 'static) {
+    let handle = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if at_risk() {
+            event.prevent_default();
+            // Chromium before 119 and Safari need a return value as well.
+            event.set_return_value("");
+        }
+    });
+    on_cleanup(move || handle.remove());
+}

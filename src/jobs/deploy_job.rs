@@ -1,0 +1,272 @@
+//! The deploy job (Minty's `deploy --name --symbol`), or adopting a Minty
+//! contract that is already on the chain. On success the address is saved
+//! in Settings for that chain, whatever page is showing by then.
+
+use ethers_core::types::{Address, H256};
+use ethers_core::utils::get_contract_address;
+use leptos::prelude::*;
+use thiserror::Error;
+
+use crate::app::SettingsContext;
+use crate::eth::address::AddressError;
+use crate::eth::minty_abi::{
+    decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
+};
+use crate::eth::transaction_watch::{retry_delay, SentTransaction};
+use crate::settings::edit::Edit;
+use crate::settings::local_storage::SaveError;
+use crate::wallet::contract_check::{ensure_erc721, ContractError};
+use crate::wallet::transactions::{
+    call, code_at, send, sleep, watch, SendError, Settled, TransactionRequest, WatchStatus,
+};
+
+#[derive(Debug, Clone)]
+pub enum DeployStage {
+    AwaitingSignature,
+    Sent { hash: H256, status: WatchStatus },
+    Checking { address: Address },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deployed {
+    /// Deployed by this app, in this transaction.
+    New { address: Address, hash: H256 },
+    /// Checked and adopted.
+    Existing {
+        address: Address,
+        name: String,
+        symbol: String,
+    },
+}
+
+#[derive(Debug, Clone, Error)]
+pub enum DeployError {
+    #[error("Give the collection a name and a symbol.")]
+    MissingName,
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    #[error("The contract could not be prepared: {0}")]
+    Abi(#[from] AbiError),
+    #[error("{0} No transaction was sent.")]
+    NotSent(SendError),
+    #[error("The deploy transaction {hash:?} was mined and reverted: {reason}.")]
+    Reverted { hash: H256, reason: RevertReason },
+    #[error("The deploy transaction {hash:?} was cancelled in your wallet: no contract was created at the address it would have had.")]
+    Cancelled { hash: H256 },
+    #[error("The deploy transaction {0:?} was mined but its receipt names no contract address.")]
+    NoAddress(H256),
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+    #[error(
+        "The contract at {0:?} does not answer name() and symbol(), so it is not a Minty contract."
+    )]
+    NotMinty(Address),
+    #[error(
+        "The contract at {address:?} is ready, but it could not be saved in Settings: {problem}"
+    )]
+    Save {
+        address: Address,
+        problem: SaveError,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployRequest {
+    New {
+        chain_id: u64,
+        account: String,
+        name: String,
+        symbol: String,
+    },
+    Existing {
+        chain_id: u64,
+        address: Address,
+    },
+}
+
+#[derive(Clone, Copy)]
+pub struct DeployJob {
+    pub stage: RwSignal<Option<DeployStage>>,
+    pub error: RwSignal<Option<DeployError>>,
+    pub done: RwSignal<Option<Deployed>>,
+    run: Action<DeployRequest, ()>,
+}
+
+impl DeployJob {
+    /// Call under the app root's owner, after the settings are provided.
+    pub fn new() -> Self {
+        let settings = expect_context::<SettingsContext>();
+        let stage = RwSignal::new(None);
+        let error = RwSignal::new(None);
+        let done = RwSignal::new(None);
+        let run = Action::new_local(move |request: &DeployRequest| {
+            let request = request.clone();
+            async move {
+                let report = move |next: DeployStage| stage.set(Some(next));
+                let outcome = match &request {
+                    DeployRequest::New {
+                        chain_id,
+                        account,
+                        name,
+                        symbol,
+                    } => deploy(*chain_id, account, name, symbol, report).await,
+                    DeployRequest::Existing { chain_id, address } => {
+                        adopt(*chain_id, *address, report).await
+                    }
+                };
+                stage.set(None);
+                let chain_id = match request {
+                    DeployRequest::New { chain_id, .. }
+                    | DeployRequest::Existing { chain_id, .. } => chain_id,
+                };
+                match outcome.and_then(|deployed| remember(settings, chain_id, deployed)) {
+                    Ok(deployed) => done.set(Some(deployed)),
+                    Err(problem) => error.set(Some(problem)),
+                }
+            }
+        });
+        DeployJob {
+            stage,
+            error,
+            done,
+            run,
+        }
+    }
+
+    pub fn running(self) -> bool {
+        self.run.pending().get()
+    }
+
+    pub fn start(self, request: DeployRequest) {
+        if self.run.pending().get_untracked() {
+            return;
+        }
+        if let DeployRequest::New { name, symbol, .. } = &request {
+            if name.trim().is_empty() || symbol.trim().is_empty() {
+                self.error.set(Some(DeployError::MissingName));
+                return;
+            }
+        }
+        self.error.set(None);
+        self.done.set(None);
+        self.run.dispatch_local(request);
+    }
+
+    pub fn refuse(self, problem: DeployError) {
+        self.error.set(Some(problem));
+    }
+
+    pub fn at_risk(self) -> bool {
+        self.run.pending().get_untracked()
+            && matches!(
+                self.stage.get_untracked(),
+                Some(DeployStage::Sent { .. } | DeployStage::AwaitingSignature)
+            )
+    }
+}
+
+fn remember(
+    settings: SettingsContext,
+    chain_id: u64,
+    deployed: Deployed,
+) -> Result<Deployed, DeployError> {
+    let address = match &deployed {
+        Deployed::New { address, .. } | Deployed::Existing { address, .. } => *address,
+    };
+    let edit = Edit::Contract {
+        chain_id: chain_id.to_string(),
+        address: ethers_core::utils::to_checksum(&address, None),
+    };
+    settings
+        .save(&edit)
+        .map_err(|problem| DeployError::Save { address, problem })?;
+    Ok(deployed)
+}
+
+async fn deploy(
+    chain_id: u64,
+    account: &str,
+    name: &str,
+    symbol: &str,
+    report: impl Fn(DeployStage) + Clone,
+) -> Result<Deployed, DeployError> {
+    let request = TransactionRequest {
+        chain_id,
+        from: account.to_owned(),
+        to: None,
+        data: deploy_data(name.trim(), symbol.trim())?,
+    };
+    report(DeployStage::AwaitingSignature);
+    let mut sent = send(&request).await.map_err(DeployError::NotSent)?;
+    let hash = sent.hash;
+    report(DeployStage::Sent {
+        hash,
+        status: WatchStatus::Pending { slow: false },
+    });
+    let watching = report.clone();
+    let settled = watch(
+        &mut sent,
+        &request,
+        move |sent: &SentTransaction, status| {
+            watching(DeployStage::Sent {
+                hash: sent.hash,
+                status,
+            })
+        },
+    )
+    .await;
+    match settled {
+        Settled::Mined(receipt) => receipt
+            .contract_address
+            .map(|address| Deployed::New { address, hash })
+            .ok_or(DeployError::NoAddress(hash)),
+        Settled::Reverted(reason) => Err(DeployError::Reverted { hash, reason }),
+        // A contract's address depends only on its creator and nonce, so a
+        // sped-up deploy lands at the address ours would have had.
+        Settled::Replaced { nonce } => {
+            let address = get_contract_address(sent.from, nonce);
+            report(DeployStage::Checking { address });
+            let mut failures = 0;
+            loop {
+                match code_at(address).await {
+                    Ok(code) if code.is_empty() => return Err(DeployError::Cancelled { hash }),
+                    Ok(_) => return Ok(Deployed::New { address, hash }),
+                    Err(problem) => {
+                        failures += 1;
+                        let retry_in = retry_delay(failures);
+                        report(DeployStage::Sent {
+                            hash,
+                            status: WatchStatus::Unknown {
+                                problem: problem.into(),
+                                retry_in,
+                            },
+                        });
+                        sleep(retry_in).await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn adopt(
+    chain_id: u64,
+    address: Address,
+    report: impl Fn(DeployStage),
+) -> Result<Deployed, DeployError> {
+    report(DeployStage::Checking { address });
+    ensure_erc721(chain_id, address).await?;
+    let read = |data: Vec<u8>| async move {
+        let answer = call(address, &data)
+            .await
+            .map_err(|_| DeployError::NotMinty(address))?;
+        decode_string(&answer).map_err(|_| DeployError::NotMinty(address))
+    };
+    let name = read(name_call()).await?;
+    let symbol = read(symbol_call()).await?;
+    Ok(Deployed::Existing {
+        address,
+        name,
+        symbol,
+    })
+}
