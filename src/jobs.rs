@@ -5,6 +5,7 @@
 //! closes, the browser asks before leaving.
 
 pub mod deploy_job;
+pub mod journal_store;
 pub mod mint_job;
 
 use leptos::prelude::*;

@@ -2,7 +2,9 @@
 //! browser: pack the asset and upload it as a CAR, build and upload the
 //! EIP-721 metadata the same way, then have the wallet sign `mintToken`.
 //! Uploads and the transaction are separate steps, so a rejected signature
-//! is retried without uploading again.
+//! is retried without uploading again. Each step is written to the mint
+//! journal (`crate::nft::mint_journal`) before the next begins, so a reload
+//! resumes where the mint was and never sends a transaction twice.
 
 use cid::Cid;
 use ethers_core::types::{Address, H256, U256};
@@ -11,18 +13,23 @@ use web_sys::{Blob, File};
 
 use crate::blob_pack::{blob_of_bytes, pack_blob, PackError};
 use crate::eth::minty_abi::RevertReason;
-use crate::eth::minty_abi::{mint_token_call, minted_token_id};
+use crate::eth::minty_abi::{
+    decode_string, decode_transfer, mint_token_call, minted_token_id, token_uri_call,
+};
 use crate::eth::transaction_watch::{
     mints_to_owner_filter, replaced_mint, retry_delay, ReplacedMint, SentTransaction,
 };
 use crate::ipfs::profile::NFT_STORAGE;
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
 use crate::nft::mint_details::{MintDetails, MintFormError};
+use crate::nft::mint_journal::{MintRecord, MintState, StoredRoot};
 use crate::storage::{StorageError, StorageProvider};
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
-    send, sleep, transfers_with_senders, watch, SendError, Settled, TransactionRequest, WatchStatus,
+    block_number, call, send, sleep, transfers_with_senders, watch, SendError, Settled,
+    TransactionRequest, WatchStatus,
 };
+use crate::wallet::WalletError;
 
 /// Where a mint is, for the progress display.
 #[derive(Debug, Clone)]
@@ -69,6 +76,25 @@ pub enum MintError {
     Cancelled { hash: H256 },
     #[error("The transaction {0:?} was mined but logged no new token; is the contract address really a Minty contract?")]
     NoTokenMinted(H256),
+    #[error("{}", earlier_mint_sentence(.token_id.as_ref(), .transaction.as_ref()))]
+    EarlierMint {
+        token_id: Option<U256>,
+        transaction: Option<H256>,
+    },
+    #[error("The files of this mint are no longer stored at {endpoint}: choose the file again to upload it.")]
+    UploadsGone { endpoint: String },
+}
+
+fn earlier_mint_sentence(token_id: Option<&U256>, transaction: Option<&H256>) -> String {
+    match (token_id, transaction) {
+        (Some(id), _) => format!(
+            "This file, with this name and description, was already minted as token #{id} on this contract. Mint another copy?"
+        ),
+        (None, Some(hash)) => format!(
+            "A mint of this file, with this name and description, is already pending in transaction {hash:?}. Mint another copy?"
+        ),
+        (None, None) => "This file, with this name and description, was already sent to your wallet to mint. Mint another copy?".to_owned(),
+    }
 }
 
 impl From<PackError> for MintError {
@@ -77,24 +103,22 @@ impl From<PackError> for MintError {
     }
 }
 
-/// The asset and metadata once stored: everything the transaction needs.
-#[derive(Debug, Clone, PartialEq)]
+/// The asset, its preview and the metadata once stored: everything the
+/// transaction needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadedNft {
-    /// `ipfs://<dir>/<file name>`
-    pub asset_uri: String,
-    /// `ipfs://<dir>/metadata.json`
-    pub metadata_uri: String,
-    pub metadata_root: Cid,
-    /// Identifies the file and text it was made from, so a retry reuses it.
-    pub made_from: String,
+    pub asset: StoredRoot,
+    pub preview: Option<StoredRoot>,
+    pub metadata: StoredRoot,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MintedToken {
     pub token_id: U256,
     pub hash: H256,
     pub owner: Address,
-    pub uploaded: UploadedNft,
+    pub asset_uri: String,
+    pub metadata_uri: String,
 }
 
 /// A fingerprint of the inputs an upload was made from.
@@ -117,19 +141,23 @@ pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetail
 }
 
 /// Packs a file wrapped in a directory that keeps its name, uploads it, and
-/// returns `ipfs://<dir>/<name>`.
+/// returns where it is stored (`ipfs://<dir>/<name>`).
 async fn store_file(
     file: &Blob,
     name: &str,
     storage: &impl StorageProvider,
     on_hashing: impl FnMut(u64, u64),
     on_upload: impl FnMut(u64, u64) + 'static,
-) -> Result<(Cid, String), MintError> {
+) -> Result<StoredRoot, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
     storage
         .upload_car(&packed.car, &packed.root, on_upload)
         .await?;
-    Ok((packed.root, format!("ipfs://{}/{name}", packed.root)))
+    Ok(StoredRoot {
+        cid: packed.root.to_string(),
+        uri: format!("ipfs://{}/{name}", packed.root),
+        endpoint: storage.endpoint().to_owned(),
+    })
 }
 
 /// Packs and uploads the asset (and its preview image, if any), then its
@@ -143,7 +171,7 @@ pub async fn upload_nft(
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<UploadedNft, MintError> {
     let (hashing, uploading) = (report.clone(), report.clone());
-    let (_, asset_uri) = store_file(
+    let asset = store_file(
         file,
         &file.name(),
         storage,
@@ -153,24 +181,20 @@ pub async fn upload_nft(
     .await?;
 
     report(MintStage::UploadingMetadata);
-    let preview_uri = match preview {
-        Some(image) => Some(
-            store_file(image, &image.name(), storage, |_, _| {}, |_, _| {})
-                .await?
-                .1,
-        ),
+    let preview = match preview {
+        Some(image) => Some(store_file(image, &image.name(), storage, |_, _| {}, |_, _| {}).await?),
         None => None,
     };
     let metadata = NftMetadata::for_asset(
         &form.name,
         &form.description,
-        &asset_uri,
+        &asset.uri,
         &file.type_(),
-        preview_uri.as_deref(),
+        preview.as_ref().map(|root| root.uri.as_str()),
     );
     let metadata_blob = blob_of_bytes(&metadata.to_json(), Some("application/json"))
         .ok_or_else(|| MintError::Pack("the browser could not hold the metadata".into()))?;
-    let (metadata_root, metadata_uri) = store_file(
+    let metadata = store_file(
         &metadata_blob,
         METADATA_FILE_NAME,
         storage,
@@ -178,13 +202,32 @@ pub async fn upload_nft(
         |_, _| {},
     )
     .await?;
-
     Ok(UploadedNft {
-        asset_uri,
-        metadata_uri,
-        metadata_root,
-        made_from: upload_fingerprint(file, preview, form),
+        asset,
+        preview,
+        metadata,
     })
+}
+
+/// Whether the service still holds every root of an earlier upload.
+pub async fn still_stored(
+    uploaded: &UploadedNft,
+    storage: &impl StorageProvider,
+) -> Result<bool, MintError> {
+    let roots = [
+        Some(&uploaded.asset),
+        uploaded.preview.as_ref(),
+        Some(&uploaded.metadata),
+    ];
+    for root in roots.into_iter().flatten() {
+        let Ok(cid) = root.cid.parse::<Cid>() else {
+            return Ok(false);
+        };
+        if !storage.is_stored(&cid).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Where a mint goes: the chain, contract and account the job started
@@ -197,47 +240,116 @@ pub struct MintTarget {
     pub account: String,
 }
 
-/// Checks the contract, then signs and sends
-/// `mintToken(owner, "<cid>/metadata.json")`, and follows the transaction
-/// until it settles: the Transfer-from-zero log names the new token.
-pub async fn mint_token(
-    uploaded: UploadedNft,
-    owner: Address,
-    target: &MintTarget,
+impl MintTarget {
+    pub fn of(record: &MintRecord) -> MintTarget {
+        MintTarget {
+            chain_id: record.chain_id,
+            contract: record.contract,
+            account: record.account.clone(),
+        }
+    }
+}
+
+/// The `mintToken` transaction a record asks for.
+fn mint_request(record: &MintRecord) -> Result<TransactionRequest, MintError> {
+    let metadata_path = record
+        .metadata_path()
+        .ok_or_else(|| MintError::Pack("the metadata was not stored".into()))?;
+    Ok(TransactionRequest {
+        chain_id: record.chain_id,
+        from: record.account.clone(),
+        to: Some(record.contract),
+        // The contract prefixes "ipfs://" itself, as Minty's does.
+        data: mint_token_call(record.owner, metadata_path),
+    })
+}
+
+fn minted_from(record: &MintRecord, token_id: U256, hash: H256) -> MintedToken {
+    MintedToken {
+        token_id,
+        hash,
+        owner: record.owner,
+        asset_uri: record
+            .asset
+            .as_ref()
+            .map(|root| root.uri.clone())
+            .unwrap_or_default(),
+        metadata_uri: record
+            .metadata
+            .as_ref()
+            .map(|root| root.uri.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Signs and sends `mintToken(owner, "<cid>/metadata.json")` for a record
+/// whose files are stored, and follows it until it settles. `save` writes
+/// the record to the journal; it is called before the wallet is asked and
+/// as soon as the hash is known.
+pub async fn send_mint(
+    record: &mut MintRecord,
+    save: &impl Fn(&MintRecord),
     report: impl Fn(MintStage) + Clone,
 ) -> Result<MintedToken, MintError> {
     // Cached after the first check, so this costs nothing on the usual path.
-    ensure_erc721(target.chain_id, target.contract).await?;
-    // The contract prefixes "ipfs://" itself, as Minty's does.
-    let metadata_path = format!("{}/{METADATA_FILE_NAME}", uploaded.metadata_root);
-    let request = TransactionRequest {
-        chain_id: target.chain_id,
-        from: target.account.clone(),
-        to: Some(target.contract),
-        data: mint_token_call(owner, &metadata_path),
-    };
+    ensure_erc721(record.chain_id, record.contract).await?;
+    let request = mint_request(record)?;
     report(MintStage::AwaitingSignature);
-    let mut sent = send(&request).await.map_err(MintError::NotSent)?;
-    follow_mint(
-        &mut sent,
-        &request,
-        target.contract,
-        owner,
-        uploaded,
-        report,
-    )
-    .await
+    let send_block = block_number()
+        .await
+        .map_err(|problem| MintError::NotSent(problem.into()))?;
+    record.signing_block = Some(send_block);
+    record.state = MintState::Signing;
+    save(record);
+    let sent = match send(&request, send_block).await {
+        Ok(sent) => sent,
+        Err(problem) => {
+            record.state = MintState::Stopped {
+                reason: problem.to_string(),
+            };
+            save(record);
+            return Err(MintError::NotSent(problem));
+        }
+    };
+    record.transaction = Some(sent);
+    record.state = MintState::Sent;
+    save(record);
+    follow_mint(record, save, report).await
 }
 
-/// Follows a sent mint to its token, through replacement and retries.
+/// Follows a record's sent transaction to its token, through replacement
+/// and retries, and writes how it ended to the journal.
 pub async fn follow_mint(
+    record: &mut MintRecord,
+    save: &impl Fn(&MintRecord),
+    report: impl Fn(MintStage) + Clone,
+) -> Result<MintedToken, MintError> {
+    let request = mint_request(record)?;
+    let Some(mut sent) = record.transaction else {
+        return Err(MintError::NotSent(SendError::Rejected));
+    };
+    let outcome = follow_sent(&mut sent, &request, record.contract, record.owner, report).await;
+    record.transaction = Some(sent);
+    record.state = match &outcome {
+        Ok((hash, token_id)) => MintState::Minted {
+            token_id: *token_id,
+            hash: *hash,
+        },
+        Err(problem) => MintState::Stopped {
+            reason: problem.to_string(),
+        },
+    };
+    save(record);
+    outcome.map(|(hash, token_id)| minted_from(record, token_id, hash))
+}
+
+async fn follow_sent(
     sent: &mut SentTransaction,
     request: &TransactionRequest,
     contract: Address,
     owner: Address,
-    uploaded: UploadedNft,
     report: impl Fn(MintStage) + Clone,
-) -> Result<MintedToken, MintError> {
+) -> Result<(H256, U256), MintError> {
     let hash = sent.hash;
     report(MintStage::Sent {
         hash,
@@ -251,57 +363,86 @@ pub async fn follow_mint(
         })
     })
     .await;
-    let (hash, token_id) = match settled {
-        Settled::Mined(receipt) => {
-            let token_id = minted_token_id(
-                contract,
-                receipt
-                    .logs
-                    .iter()
-                    .map(|log| (log.address, log.topics.as_slice())),
-            )
-            .ok_or(MintError::NoTokenMinted(hash))?;
-            (hash, token_id)
-        }
-        Settled::Reverted(reason) => return Err(MintError::Reverted { hash, reason }),
+    match settled {
+        Settled::Mined(receipt) => minted_token_id(
+            contract,
+            receipt
+                .logs
+                .iter()
+                .map(|log| (log.address, log.topics.as_slice())),
+        )
+        .map(|token_id| (hash, token_id))
+        .ok_or(MintError::NoTokenMinted(hash)),
+        Settled::Reverted(reason) => Err(MintError::Reverted { hash, reason }),
         Settled::Replaced { nonce } => {
             report(MintStage::Replaced { hash });
-            match replacement_of(sent, nonce, contract, owner, &report).await {
+            let filter = mints_to_owner_filter(contract, owner, sent.send_block);
+            let transfers = with_retries(sent.hash, &report, || {
+                transfers_with_senders(filter.clone())
+            })
+            .await;
+            match replaced_mint(sent, nonce, owner, &transfers) {
                 ReplacedMint::Minted {
                     replacement,
                     token_id,
-                } => (replacement, token_id),
-                ReplacedMint::Cancelled => return Err(MintError::Cancelled { hash }),
+                } => Ok((replacement, token_id)),
+                ReplacedMint::Cancelled => Err(MintError::Cancelled { hash }),
             }
         }
-    };
-    Ok(MintedToken {
-        token_id,
-        hash,
-        owner,
-        uploaded,
-    })
+    }
 }
 
-/// What the transaction that took our nonce did; the logs are read again,
-/// with backoff, until the wallet's node answers.
-async fn replacement_of(
-    sent: &SentTransaction,
-    nonce: u64,
-    contract: Address,
-    owner: Address,
-    report: &impl Fn(MintStage),
-) -> ReplacedMint {
-    let filter = mints_to_owner_filter(contract, owner, sent.send_block);
+/// A record left in `Signing` by a reload: the wallet may have sent it. The
+/// chain is asked for a token minted from this account with this metadata
+/// since the signing block before anything is sent again.
+pub async fn find_sent_mint(record: &MintRecord) -> Result<Option<MintedToken>, MintError> {
+    let (Some(from_block), Some(metadata_path)) = (record.signing_block, record.metadata_path())
+    else {
+        return Ok(None);
+    };
+    let account: Address = record
+        .account
+        .parse()
+        .map_err(|_| MintError::Form(MintFormError::Account(record.account.clone())))?;
+    let filter = mints_to_owner_filter(record.contract, record.owner, from_block);
+    let transfers = transfers_with_senders(filter)
+        .await
+        .map_err(|problem| MintError::NotSent(problem.into()))?;
+    let wanted = format!("ipfs://{metadata_path}");
+    for transfer in transfers.iter().filter(|t| t.transaction_from == account) {
+        let Some(minted) = decode_transfer(&transfer.topics) else {
+            continue;
+        };
+        let uri = call(record.contract, &token_uri_call(minted.token_id))
+            .await
+            .ok()
+            .and_then(|answer| decode_string(&answer).ok());
+        if uri.as_deref() == Some(wanted.as_str()) {
+            return Ok(Some(minted_from(
+                record,
+                minted.token_id,
+                transfer.transaction_hash,
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Repeats a read of the wallet's node until it answers, with backoff,
+/// showing the user that the transaction's status is unknown meanwhile.
+async fn with_retries<T, Fut>(hash: H256, report: &impl Fn(MintStage), read: impl Fn() -> Fut) -> T
+where
+    Fut: std::future::Future<Output = Result<T, WalletError>>,
+{
     let mut failures = 0;
     loop {
-        match transfers_with_senders(filter.clone()).await {
-            Ok(transfers) => return replaced_mint(sent, nonce, owner, &transfers),
+        match read().await {
+            Ok(value) => return value,
             Err(problem) => {
                 failures += 1;
                 let retry_in = retry_delay(failures);
                 report(MintStage::Sent {
-                    hash: sent.hash,
+                    hash,
                     status: WatchStatus::Unknown {
                         problem: problem.into(),
                         retry_in,

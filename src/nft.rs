@@ -4,4 +4,5 @@
 pub mod media;
 pub mod metadata;
 pub mod mint_details;
+pub mod mint_journal;
 pub mod token_id;

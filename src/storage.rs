@@ -43,6 +43,9 @@ pub enum StorageError {
 #[cfg(target_arch = "wasm32")]
 #[allow(async_fn_in_trait)] // used on one thread, in the browser
 pub trait StorageProvider {
+    /// The endpoint uploads go to, as the user configured it.
+    fn endpoint(&self) -> &str;
+
     /// Uploads `car`, whose root is `expected_root`, reporting (bytes sent,
     /// total). Refuses an answer that names any other root.
     async fn upload_car(
@@ -51,4 +54,8 @@ pub trait StorageProvider {
         expected_root: &Cid,
         on_progress: impl FnMut(u64, u64) + 'static,
     ) -> Result<(), StorageError>;
+
+    /// Whether the service still holds `root`, so an upload from an earlier
+    /// attempt can be reused instead of sent again.
+    async fn is_stored(&self, root: &Cid) -> Result<bool, StorageError>;
 }

@@ -14,8 +14,8 @@ pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
             .map(|address| address.gateway_url(&gateway))
             .ok()
     };
-    let metadata_link = gateway_url(&token.uploaded.metadata_uri);
-    let asset_link = gateway_url(&token.uploaded.asset_uri);
+    let metadata_link = gateway_url(&token.metadata_uri);
+    let asset_link = gateway_url(&token.asset_uri);
     let token_page = format!("/token/{}", token.token_id);
     view! {
         <section class="card success" data-testid="mint-result">
@@ -25,12 +25,12 @@ pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
                 <dd class="mono">{to_checksum(&token.owner, None)}</dd>
                 <dt>"Metadata"</dt>
                 <dd>
-                    <span class="mono" data-testid="minted-metadata-uri">{token.uploaded.metadata_uri.clone()}</span>
+                    <span class="mono" data-testid="minted-metadata-uri">{token.metadata_uri.clone()}</span>
                     {metadata_link.map(|url| view! { <a href=url target="_blank" rel="noopener noreferrer">" via gateway"</a> })}
                 </dd>
                 <dt>"Asset"</dt>
                 <dd>
-                    <span class="mono" data-testid="minted-asset-uri">{token.uploaded.asset_uri.clone()}</span>
+                    <span class="mono" data-testid="minted-asset-uri">{token.asset_uri.clone()}</span>
                     {asset_link.map(|url| view! { <a href=url target="_blank" rel="noopener noreferrer">" via gateway"</a> })}
                 </dd>
                 <dt>"Transaction"</dt>

@@ -17,7 +17,8 @@ use crate::settings::edit::Edit;
 use crate::settings::local_storage::SaveError;
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
-    call, code_at, send, sleep, watch, SendError, Settled, TransactionRequest, WatchStatus,
+    block_number, call, code_at, send, sleep, watch, SendError, Settled, TransactionRequest,
+    WatchStatus,
 };
 
 #[derive(Debug, Clone)]
@@ -197,7 +198,12 @@ async fn deploy(
         data: deploy_data(name.trim(), symbol.trim())?,
     };
     report(DeployStage::AwaitingSignature);
-    let mut sent = send(&request).await.map_err(DeployError::NotSent)?;
+    let send_block = block_number()
+        .await
+        .map_err(|problem| DeployError::NotSent(problem.into()))?;
+    let mut sent = send(&request, send_block)
+        .await
+        .map_err(DeployError::NotSent)?;
     let hash = sent.hash;
     report(DeployStage::Sent {
         hash,

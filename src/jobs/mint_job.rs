@@ -1,19 +1,24 @@
 //! The mint job: upload, then sign and follow `mintToken`, holding its
-//! stage, error and result in signals that live as long as the app.
+//! stage, error and result in signals that live as long as the app. Every
+//! step is written to the mint journal, and on load the job resumes what a
+//! reload interrupted.
 
 use leptos::prelude::*;
 use web_sys::File;
 
+use super::journal_store;
 use crate::mint::{
-    mint_token, upload_fingerprint, upload_nft, MintError, MintStage, MintTarget, MintedToken,
-    UploadedNft,
+    find_sent_mint, follow_mint, send_mint, still_stored, upload_fingerprint, upload_nft,
+    MintError, MintStage, MintTarget, MintedToken, UploadedNft,
 };
 use crate::nft::mint_details::MintDetails;
+use crate::nft::mint_journal::{MintRecord, MintState};
 use crate::settings::api_token::ApiToken;
 use crate::storage::nft_storage::NftStorage;
 use crate::wallet::contract_check::ensure_erc721;
+use crate::wallet::transactions::read_chain_id;
 
-/// Everything a mint needs, fixed when the creator presses Mint.
+/// Everything a new mint needs, fixed when the creator presses Mint.
 #[derive(Clone)]
 pub struct MintRequest {
     pub file: File,
@@ -22,6 +27,17 @@ pub struct MintRequest {
     pub storage_endpoint: String,
     pub api_token: ApiToken,
     pub target: MintTarget,
+    /// The creator confirmed a copy of a token already minted or pending.
+    pub another_copy: bool,
+}
+
+#[derive(Clone)]
+enum MintRun {
+    New(MintRequest),
+    /// Records a reload left unfinished, oldest first.
+    Resume(Vec<MintRecord>),
+    /// A record whose files are stored, which the creator asked to mint.
+    Send(MintRecord),
 }
 
 #[derive(Clone, Copy)]
@@ -29,35 +45,56 @@ pub struct MintJob {
     pub stage: RwSignal<Option<MintStage>>,
     pub error: RwSignal<Option<MintError>>,
     pub minted: RwSignal<Option<MintedToken>>,
-    run: Action<MintRequest, ()>,
+    /// Interrupted mints that wait for the creator: files stored but not
+    /// sent, or stopped before the files were stored.
+    pub waiting: RwSignal<Vec<MintRecord>>,
+    last_request: StoredValue<Option<MintRequest>, LocalStorage>,
+    run: Action<MintRun, ()>,
 }
 
 impl MintJob {
     /// Call under the app root's owner, so the job outlives every page.
+    /// Resumes what the journal says a reload interrupted.
     pub fn new() -> Self {
         let stage = RwSignal::new(None);
         let error = RwSignal::new(None);
         let minted = RwSignal::new(None);
-        // Kept across attempts: a retry after a rejected signature reuses it.
-        let uploaded = RwSignal::new(None);
-        let run = Action::new_local(move |request: &MintRequest| {
-            let request = request.clone();
+        let waiting = RwSignal::new(Vec::new());
+        let run = Action::new_local(move |run: &MintRun| {
+            let run = run.clone();
             async move {
                 let report = move |next: MintStage| stage.set(Some(next));
-                let outcome = run_mint(request, uploaded, report).await;
+                let outcome = match run {
+                    MintRun::New(request) => run_new(request, report).await.map(Some),
+                    MintRun::Resume(records) => resume(records, waiting, report).await,
+                    MintRun::Send(mut record) => {
+                        waiting.update(|list| list.retain(|r| r.id != record.id));
+                        send_mint(&mut record, &journal_store::save, report)
+                            .await
+                            .map(Some)
+                    }
+                };
                 stage.set(None);
                 match outcome {
-                    Ok(token) => minted.set(Some(token)),
+                    Ok(Some(token)) => minted.set(Some(token)),
+                    Ok(None) => {}
                     Err(problem) => error.set(Some(problem)),
                 }
             }
         });
-        MintJob {
+        let job = MintJob {
             stage,
             error,
             minted,
+            waiting,
+            last_request: StoredValue::new_local(None),
             run,
+        };
+        let unfinished: Vec<MintRecord> = journal_store::load().unfinished().cloned().collect();
+        if !unfinished.is_empty() {
+            job.run.dispatch_local(MintRun::Resume(unfinished));
         }
+        job
     }
 
     pub fn running(self) -> bool {
@@ -71,7 +108,33 @@ impl MintJob {
         }
         self.error.set(None);
         self.minted.set(None);
-        self.run.dispatch_local(request);
+        self.last_request.set_value(Some(request.clone()));
+        self.run.dispatch_local(MintRun::New(request));
+    }
+
+    /// The creator answered "Mint another copy?" with yes.
+    pub fn mint_another_copy(self) {
+        if let Some(mut request) = self.last_request.get_value() {
+            request.another_copy = true;
+            self.start(request);
+        }
+    }
+
+    /// Mints an interrupted record whose files are stored.
+    pub fn send_waiting(self, record: MintRecord) {
+        if self.run.pending().get_untracked() {
+            return;
+        }
+        self.error.set(None);
+        self.minted.set(None);
+        self.run.dispatch_local(MintRun::Send(record));
+    }
+
+    /// Forgets an interrupted mint.
+    pub fn dismiss_waiting(self, id: u64) {
+        journal_store::remove(id);
+        self.waiting
+            .update(|list| list.retain(|record| record.id != id));
     }
 
     /// A form error found before anything started.
@@ -86,9 +149,8 @@ impl MintJob {
     }
 }
 
-async fn run_mint(
+async fn run_new(
     request: MintRequest,
-    uploaded: RwSignal<Option<UploadedNft>>,
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<MintedToken, MintError> {
     let MintRequest {
@@ -98,24 +160,118 @@ async fn run_mint(
         storage_endpoint,
         api_token,
         target,
+        another_copy,
     } = request;
     // Before uploading: an address that is not an ERC-721 would only fail
     // after the upload and the gas were spent.
     report(MintStage::CheckingContract);
     ensure_erc721(target.chain_id, target.contract).await?;
     let fingerprint = upload_fingerprint(&file, preview.as_ref(), &details);
-    let reusable = uploaded
-        .get_untracked()
-        .filter(|done| done.made_from == fingerprint);
-    let ready = match reusable {
-        Some(done) => done,
-        None => {
-            let storage = NftStorage::new(&storage_endpoint, api_token);
-            let done =
-                upload_nft(&file, preview.as_ref(), &details, &storage, report.clone()).await?;
-            uploaded.set(Some(done.clone()));
-            done
+    let journal = journal_store::load();
+    if !another_copy {
+        if let Some(earlier) = journal.earlier_mint(&fingerprint, target.chain_id, target.contract)
+        {
+            return Err(MintError::EarlierMint {
+                token_id: match earlier.state {
+                    MintState::Minted { token_id, .. } => Some(token_id),
+                    _ => None,
+                },
+                transaction: earlier.transaction.map(|sent| sent.hash),
+            });
+        }
+    }
+
+    let mut record = new_record(fingerprint, &target, &details, &file);
+    let storage = NftStorage::new(&storage_endpoint, api_token);
+    let earlier_upload = journal
+        .reusable_uploads(&record.file_fingerprint, &storage_endpoint)
+        .and_then(uploaded_of);
+    let uploaded = match earlier_upload {
+        Some(uploaded) if still_stored(&uploaded, &storage).await? => uploaded,
+        _ => {
+            journal_store::save(&record);
+            upload_nft(&file, preview.as_ref(), &details, &storage, report.clone()).await?
         }
     };
-    mint_token(ready, details.owner, &target, report).await
+    record.asset = Some(uploaded.asset);
+    record.preview = uploaded.preview;
+    record.metadata = Some(uploaded.metadata);
+    journal_store::save(&record);
+    send_mint(&mut record, &journal_store::save, report).await
+}
+
+fn new_record(
+    file_fingerprint: String,
+    target: &MintTarget,
+    details: &MintDetails,
+    file: &File,
+) -> MintRecord {
+    MintRecord {
+        id: js_sys::Date::now() as u64,
+        file_fingerprint,
+        chain_id: target.chain_id,
+        contract: target.contract,
+        account: target.account.clone(),
+        owner: details.owner,
+        name: details.name.clone(),
+        description: details.description.clone(),
+        asset_media_type: file.type_(),
+        asset: None,
+        preview: None,
+        metadata: None,
+        signing_block: None,
+        transaction: None,
+        state: MintState::Uploading,
+    }
+}
+
+fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
+    Some(UploadedNft {
+        asset: record.asset.clone()?,
+        preview: record.preview.clone(),
+        metadata: record.metadata.clone()?,
+    })
+}
+
+/// Picks up records a reload interrupted: a sent transaction is watched,
+/// never sent again; a record that was at the wallet is looked for on the
+/// chain first; the rest wait for the creator.
+async fn resume(
+    records: Vec<MintRecord>,
+    waiting: RwSignal<Vec<MintRecord>>,
+    report: impl Fn(MintStage) + Clone,
+) -> Result<Option<MintedToken>, MintError> {
+    let mut minted = None;
+    let wallet_chain = read_chain_id().await.ok();
+    for mut record in records {
+        // Through a wallet on another chain, "not found" would mean nothing.
+        if wallet_chain != Some(record.chain_id) {
+            waiting.update(|list| list.push(record));
+            continue;
+        }
+        match record.state {
+            MintState::Sent => {
+                minted =
+                    Some(follow_mint(&mut record, &journal_store::save, report.clone()).await?);
+            }
+            MintState::Signing => match find_sent_mint(&record).await? {
+                Some(token) => {
+                    record.state = MintState::Minted {
+                        token_id: token.token_id,
+                        hash: token.hash,
+                    };
+                    journal_store::save(&record);
+                    minted = Some(token);
+                }
+                None => waiting.update(|list| list.push(record)),
+            },
+            _ => waiting.update(|list| list.push(record)),
+        }
+    }
+    Ok(minted)
+}
+
+/// Whether an interrupted record can be minted without its file.
+pub fn files_stored(record: &MintRecord) -> bool {
+    record.metadata.is_some() && record.asset.is_some()
 }

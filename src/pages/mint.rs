@@ -7,6 +7,7 @@ use web_sys::File;
 
 use crate::app::SettingsContext;
 use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard};
+use crate::jobs::mint_job::files_stored;
 use crate::jobs::{MintJob, MintRequest};
 use crate::mint::{MintError, MintTarget};
 use crate::nft::mint_details::MintFormInput;
@@ -73,8 +74,25 @@ fn MintJobView() -> impl IntoView {
     let job = expect_context::<MintJob>();
     let SettingsContext { settings, .. } = expect_context();
     view! {
+        <WaitingMints />
         <MintProgress stage=job.stage />
-        {move || job.error.get().map(|problem| view! { <p class="card error" role="alert" data-testid="mint-error">{problem.to_string()}</p> })}
+        {move || {
+            job.error
+                .get()
+                .map(|problem| {
+                    let offers_copy = matches!(problem, MintError::EarlierMint { .. });
+                    view! {
+                        <div class="card error" role="alert">
+                            <p data-testid="mint-error">{problem.to_string()}</p>
+                            <Show when=move || offers_copy>
+                                <button type="button" class="button" data-testid="mint-another-copy" on:click=move |_| job.mint_another_copy()>
+                                    "Mint another copy"
+                                </button>
+                            </Show>
+                        </div>
+                    }
+                })
+        }}
         {move || {
             job.minted
                 .get()
@@ -83,6 +101,43 @@ fn MintJobView() -> impl IntoView {
                     view! { <MintedTokenView token gateway /> }
                 })
         }}
+    }
+}
+
+/// Mints a reload interrupted before they were sent: mint them now, or
+/// forget them.
+#[component]
+fn WaitingMints() -> impl IntoView {
+    let job = expect_context::<MintJob>();
+    let busy = Signal::derive(move || job.running());
+    view! {
+        <For each=move || job.waiting.get() key=|record| record.id let:record>
+            {
+                let id = record.id;
+                let stored = files_stored(&record);
+                let sentence = if stored {
+                    format!("\u{201c}{}\u{201d} was uploaded but not minted before the page was closed.", record.name)
+                } else {
+                    format!("\u{201c}{}\u{201d} stopped before its files were stored: choose the file again to mint it.", record.name)
+                };
+                let record = StoredValue::new(record);
+                view! {
+                    <section class="card warning" data-testid="waiting-mint">
+                        <p>{sentence}</p>
+                        <div class="actions">
+                            <Show when=move || stored>
+                                <button type="button" class="button primary" data-testid="waiting-mint-send" disabled=busy on:click=move |_| job.send_waiting(record.get_value())>
+                                    "Mint it"
+                                </button>
+                            </Show>
+                            <button type="button" class="button" data-testid="waiting-mint-dismiss" disabled=busy on:click=move |_| job.dismiss_waiting(id)>
+                                "Forget it"
+                            </button>
+                        </div>
+                    </section>
+                }
+            }
+        </For>
     }
 }
 
@@ -144,6 +199,7 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
                 contract,
                 account: account.clone(),
             },
+            another_copy: false,
         });
     };
 

@@ -32,6 +32,10 @@ impl NftStorage {
 }
 
 impl StorageProvider for NftStorage {
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     async fn upload_car(
         &self,
         car: &Blob,
@@ -84,5 +88,26 @@ impl StorageProvider for NftStorage {
         }
         let body = request.response_text().ok().flatten().unwrap_or_default();
         read_upload_answer(&self.endpoint, status, &body, expected_root)
+    }
+
+    /// nft.storage's public `GET /check/{cid}`: 200 when it holds the CID,
+    /// 404 when it does not. No token is sent: the call needs none.
+    async fn is_stored(&self, root: &Cid) -> Result<bool, StorageError> {
+        let url = format!("{}/check/{root}", self.endpoint);
+        let response = gloo_net::http::Request::get(&url)
+            .send()
+            .await
+            .map_err(|_| StorageError::Unreachable {
+                endpoint: self.endpoint.clone(),
+            })?;
+        match response.status() {
+            200 => Ok(true),
+            404 => Ok(false),
+            status => Err(StorageError::Refused {
+                endpoint: self.endpoint.clone(),
+                status,
+                message: "the check call failed".into(),
+            }),
+        }
     }
 }

@@ -143,7 +143,11 @@ struct Log {
 /// chain and account the job was started with, then asks the wallet to
 /// sign and send. `chainId` goes in the transaction too, so a wallet that
 /// switched in between refuses it rather than sending it elsewhere.
-pub async fn send(request: &TransactionRequest) -> Result<SentTransaction, SendError> {
+/// `send_block` is the latest block read just before (see [`block_number`]).
+pub async fn send(
+    request: &TransactionRequest,
+    send_block: u64,
+) -> Result<SentTransaction, SendError> {
     let actual_chain = read_chain_id().await?;
     if actual_chain != request.chain_id {
         return Err(SendError::ChainChanged {
@@ -162,7 +166,6 @@ pub async fn send(request: &TransactionRequest) -> Result<SentTransaction, SendE
             actual: actual_account,
         });
     }
-    let send_block: U64 = Eip1193.request("eth_blockNumber", ()).await?;
     let from: Address = request
         .from
         .parse()
@@ -184,7 +187,7 @@ pub async fn send(request: &TransactionRequest) -> Result<SentTransaction, SendE
         chain_id: request.chain_id,
         from,
         nonce: None,
-        send_block: send_block.as_u64(),
+        send_block,
     })
 }
 
@@ -313,6 +316,11 @@ pub async fn transfers_with_senders(
         }
     }
     Ok(transfers)
+}
+
+pub async fn block_number() -> Result<u64, WalletError> {
+    let number: U64 = Eip1193.request("eth_blockNumber", ()).await?;
+    Ok(number.as_u64())
 }
 
 pub async fn read_chain_id() -> Result<u64, WalletError> {

@@ -21,6 +21,7 @@
   // method -> { count, code, message }: the next `count` calls fail, as a
   // wallet whose node is rate limited (-32005) or unreachable answers.
   const failures = new Map()
+  const holds = new Set()
   // Every transaction sent, with its hash, so tests can replace one.
   const sent = []
   const listeners = { accountsChanged: [], chainChanged: [], connect: [], disconnect: [] }
@@ -128,6 +129,8 @@
     eth_sendTransaction: async ([transaction]) => {
       if (connected.length === 0) throw providerError(4100, 'The requested account has not been authorized by the user.')
       refuseIfAsked('eth_sendTransaction')
+      // As a MetaMask prompt left open: no answer, ever.
+      if (holds.delete('eth_sendTransaction')) return new Promise(() => {})
       // MetaMask refuses a transaction whose chainId is not the active chain's.
       if (transaction.chainId !== undefined && transaction.chainId.toLowerCase() !== chainId) {
         throw providerError(-32602, `Invalid chainId ${transaction.chainId}: the active chain is ${chainId}.`)
@@ -177,6 +180,8 @@
     failNext (method, count, code = -32005, message = 'Request exceeds defined limit') {
       failures.set(method, { count, code, message })
     },
+    // The next call of `method` is never answered, as a prompt left open.
+    holdNext (method) { holds.add(method) },
     sentHashes () { return sent.map((entry) => entry.hash) },
     speedUp () { return replace(false) },
     cancel () { return replace(true) }
