@@ -243,6 +243,155 @@ mod tests {
         assert_eq!(fetches, packed.blocks.len());
     }
 
+    /// Hand-made DAGs, built with the project's own encoders, to stand in
+    /// for what a hostile minter can put in a CAR.
+    mod hostile {
+        use super::*;
+        use crate::ipfs::block::Block;
+        use crate::ipfs::dag_pb::PbLink;
+
+        pub const MIB: usize = 1 << 20;
+
+        /// Blocks by CID; panics past `max_fetches` requests, so a walk
+        /// that would expand a bomb fails fast instead of eating memory.
+        pub struct Store {
+            pub blocks: std::collections::HashMap<Cid, Vec<u8>>,
+            pub fetches: std::cell::Cell<usize>,
+            pub max_fetches: usize,
+        }
+
+        impl Store {
+            pub fn new(max_fetches: usize) -> Self {
+                Self {
+                    blocks: Default::default(),
+                    fetches: Default::default(),
+                    max_fetches,
+                }
+            }
+
+            pub fn put(&mut self, block: Block) -> Cid {
+                self.blocks.insert(block.cid, block.bytes);
+                block.cid
+            }
+
+            pub fn raw(&mut self, bytes: Vec<u8>) -> Cid {
+                self.put(Block::new(RAW_CODEC, bytes))
+            }
+
+            /// A UnixFS file node over `parts` (CID, declared blocksize,
+            /// Tsize), declaring `filesize`.
+            pub fn file_node(&mut self, parts: &[(Cid, u64, Option<u64>)], filesize: u64) -> Cid {
+                let mut data = UnixFsData::file_of_parts(parts.iter().map(|p| p.1).collect());
+                data.filesize = Some(filesize);
+                self.file_node_with(parts, data)
+            }
+
+            pub fn file_node_with(
+                &mut self,
+                parts: &[(Cid, u64, Option<u64>)],
+                data: UnixFsData,
+            ) -> Cid {
+                let node = PbNode {
+                    links: parts
+                        .iter()
+                        .map(|(hash, _, tsize)| PbLink {
+                            hash: *hash,
+                            name: Some(String::new()),
+                            tsize: *tsize,
+                        })
+                        .collect(),
+                    data: Some(data.encode()),
+                };
+                self.put(Block::new(DAG_PB_CODEC, node.encode()))
+            }
+        }
+
+        impl BlockSource for Store {
+            fn block_bytes(&self, cid: &Cid) -> Option<Cow<'_, [u8]>> {
+                self.fetches.set(self.fetches.get() + 1);
+                assert!(
+                    self.fetches.get() <= self.max_fetches,
+                    "the walk asked for more than {} blocks",
+                    self.max_fetches
+                );
+                self.blocks.get(cid).map(|b| Cow::Borrowed(b.as_slice()))
+            }
+        }
+
+        /// One dag-pb node with `links` links to the same leaf of
+        /// `leaf_bytes` bytes, declaring its true size: two blocks that
+        /// expand to `links * leaf_bytes`.
+        pub fn bomb(store: &mut Store, links: usize, leaf_bytes: usize) -> Cid {
+            let leaf = store.raw(vec![7; leaf_bytes]);
+            let size = leaf_bytes as u64;
+            let parts = vec![(leaf, size, Some(size)); links];
+            store.file_node(&parts, size * links as u64)
+        }
+    }
+
+    #[test]
+    fn a_dag_bomb_is_refused_before_its_parts_are_read() {
+        // 4,000 links to one 1 MiB leaf: 1 MiB stored, 4 GiB declared.
+        let mut store = hostile::Store::new(10);
+        let root = hostile::bomb(&mut store, 4_000, hostile::MIB);
+        let result = read_file(&store, &root, "");
+        assert!(result.is_err(), "the bomb was read");
+        assert!(store.fetches.get() <= 2, "{} fetches", store.fetches.get());
+    }
+
+    #[test]
+    fn a_node_that_understates_its_parts_is_refused_at_the_first_part() {
+        // The root claims 4,000 bytes, one per link; each link is 1 MiB.
+        let mut store = hostile::Store::new(10);
+        let leaf = store.raw(vec![7; hostile::MIB]);
+        let parts = vec![(leaf, 1, None); 4_000];
+        let root = store.file_node(&parts, 4_000);
+        let result = read_file(&store, &root, "");
+        assert!(result.is_err(), "the lying node was read");
+        assert!(store.fetches.get() <= 3, "{} fetches", store.fetches.get());
+    }
+
+    #[test]
+    fn a_file_node_needs_one_blocksize_per_link() {
+        let mut store = hostile::Store::new(100);
+        let a = store.raw(b"abc".to_vec());
+        let b = store.raw(b"de".to_vec());
+        let mut data = UnixFsData::file_of_parts(vec![5]);
+        data.filesize = Some(5);
+        let root = store.file_node_with(&[(a, 5, None), (b, 0, None)], data);
+        assert!(read_file(&store, &root, "").is_err());
+    }
+
+    #[test]
+    fn a_link_whose_tsize_is_smaller_than_its_part_is_refused() {
+        let mut store = hostile::Store::new(100);
+        let leaf = store.raw(vec![1; 1000]);
+        let root = store.file_node(&[(leaf, 1000, Some(10))], 1000);
+        assert!(read_file(&store, &root, "").is_err());
+    }
+
+    #[test]
+    fn a_dag_deeper_than_the_depth_cap_is_refused() {
+        let mut store = hostile::Store::new(1_000);
+        let mut node = store.raw(b"x".to_vec());
+        for _ in 0..40 {
+            node = store.file_node(&[(node, 1, Some(1))], 1);
+        }
+        assert!(read_file(&store, &node, "").is_err());
+        assert!(store.fetches.get() <= 34, "{} fetches", store.fetches.get());
+    }
+
+    #[test]
+    fn a_dag_that_visits_too_many_blocks_is_refused() {
+        // 300 links to a node of 300 links to a 1-byte leaf: 90 KB, all
+        // declared honestly, but 90,301 block visits.
+        let mut store = hostile::Store::new(20_000);
+        let leaf = store.raw(vec![1]);
+        let middle = store.file_node(&vec![(leaf, 1, Some(1)); 300], 300);
+        let root = store.file_node(&vec![(middle, 300, None); 300], 90_000);
+        assert!(read_file(&store, &root, "").is_err());
+    }
+
     #[test]
     fn a_block_that_does_not_match_its_cid_is_not_kept() {
         let packed = pack_files(NFT_STORAGE, &[("a", b"x".as_slice())]).unwrap();

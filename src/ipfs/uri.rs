@@ -139,6 +139,74 @@ mod tests {
     }
 
     #[test]
+    fn a_file_name_with_a_hash_and_a_space_is_percent_encoded_in_every_url() {
+        let address = IpfsPath {
+            cid: DIR.parse().unwrap(),
+            path: "Artwork #1.png".into(),
+        };
+        assert_eq!(address.to_uri(), format!("ipfs://{DIR}/Artwork%20%231.png"));
+        assert_eq!(
+            address.gateway_url("https://nftstorage.link/ipfs/"),
+            format!("https://nftstorage.link/ipfs/{DIR}/Artwork%20%231.png")
+        );
+        let parsed = parse_ipfs_uri(&address.to_uri()).unwrap();
+        assert_eq!(parsed, address);
+    }
+
+    #[test]
+    fn characters_that_end_a_path_are_encoded_and_safe_ones_kept() {
+        let address = IpfsPath {
+            cid: DIR.parse().unwrap(),
+            path: "100% a?b;c d+e(1)~_-.png".into(),
+        };
+        let uri = address.to_uri();
+        assert_eq!(
+            uri,
+            format!("ipfs://{DIR}/100%25%20a%3Fb%3Bc%20d+e(1)~_-.png")
+        );
+        assert_eq!(parse_ipfs_uri(&uri).unwrap(), address);
+    }
+
+    #[test]
+    fn unicode_names_round_trip() {
+        let address = IpfsPath {
+            cid: DIR.parse().unwrap(),
+            path: "ünïcødé 猫.png".into(),
+        };
+        let uri = address.to_uri();
+        assert!(uri.is_ascii(), "{uri}");
+        assert_eq!(parse_ipfs_uri(&uri).unwrap(), address);
+    }
+
+    #[test]
+    fn dot_segments_and_encoded_slashes_are_refused() {
+        for hostile in [
+            "../../x",
+            "a/../../x",
+            "./x",
+            "%2e%2E/x",
+            "a%2Fb",
+            "a%2fb",
+            "a//b",
+            "%00",
+        ] {
+            assert!(
+                parse_ipfs_uri(&format!("ipfs://{DIR}/{hostile}")).is_err(),
+                "{hostile:?} must be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fragment_or_query_is_not_part_of_the_path() {
+        // What every gateway and marketplace reads, so the app reads it too.
+        let address = parse_ipfs_uri(&format!("ipfs://{DIR}/Artwork #1.png")).unwrap();
+        assert_eq!(address.path, "Artwork ");
+        let address = parse_ipfs_uri(&format!("ipfs://{DIR}/a.png?filename=b.png")).unwrap();
+        assert_eq!(address.path, "a.png");
+    }
+
+    #[test]
     fn raw_block_urls_name_the_cid_alone() {
         let address = parse_ipfs_uri(&format!("ipfs://{DIR}/cat0.gif")).unwrap();
         assert_eq!(

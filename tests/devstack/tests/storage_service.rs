@@ -524,3 +524,99 @@ fn the_gateway_serves_raw_blocks_that_match_their_cids() {
     );
     assert_eq!(body_bytes(by_accept), packed.blocks.last().unwrap().bytes);
 }
+
+/// One dag-pb file node with `links` links to the same leaf of
+/// `leaf_bytes` bytes, declaring `declared` bytes in all: a CAR of two
+/// blocks that expands to `links * leaf_bytes`.
+fn dag_bomb(links: usize, leaf_bytes: usize, declared: u64) -> (minty::ipfs::Cid, Vec<u8>) {
+    use minty::ipfs::block::{DAG_PB_CODEC, RAW_CODEC};
+    use minty::ipfs::dag_pb::{PbLink, PbNode};
+    use minty::ipfs::unixfs::UnixFsData;
+    use minty::ipfs::Block;
+
+    let leaf = Block::new(RAW_CODEC, vec![7; leaf_bytes]);
+    let mut data = UnixFsData::file_of_parts(vec![declared / links as u64; links]);
+    data.filesize = Some(declared);
+    let node = PbNode {
+        links: vec![
+            PbLink {
+                hash: leaf.cid,
+                name: Some(String::new()),
+                tsize: Some(leaf_bytes as u64),
+            };
+            links
+        ],
+        data: Some(data.encode()),
+    };
+    let root = Block::new(DAG_PB_CODEC, node.encode());
+    (root.cid, encode_car(&root.cid, &[root.clone(), leaf]))
+}
+
+#[test]
+fn a_dag_bomb_gets_a_prompt_error_and_the_gateway_keeps_serving() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let honest = upload_raw(&server, "t", NOTES);
+    // 4,000 links to one 64 KiB leaf: 250 MiB from a 64 KiB CAR, more than
+    // the service ever takes in one upload. Once declared truthfully, once
+    // claiming 4,000 bytes.
+    let leaf_bytes = 64 * 1024;
+    for declared in [4_000 * leaf_bytes as u64, 4_000] {
+        let (root, car) = dag_bomb(4_000, leaf_bytes, declared);
+        let stored = upload(&server, Some("t"), "application/car", &car);
+        assert_eq!(stored.status(), 200);
+
+        let started = std::time::Instant::now();
+        let response = get(&server, &format!("/ipfs/{root}"), None);
+
+        let status = response.status();
+        assert!(
+            (400..600).contains(&status),
+            "the bomb declaring {declared} bytes was served with {status}"
+        );
+        let message = String::from_utf8(body_bytes(response)).unwrap();
+        assert!(!message.is_empty());
+        assert!(started.elapsed() < Duration::from_secs(5), "{message}");
+    }
+    let after = get(&server, &format!("/ipfs/{honest}"), None);
+    assert_eq!(after.status(), 200);
+    assert_eq!(body_bytes(after), NOTES);
+}
+
+#[test]
+fn names_are_decoded_segment_by_segment_and_dot_segments_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let body = multipart_body(&[
+        ("file", Some("Artwork #1.png"), "image/png", PNG),
+        ("file", Some("ünïcødé.txt"), "text/plain", NOTES),
+    ]);
+    let stored = upload(&server, Some("t"), &multipart_type(), &body);
+    let root = body_json(stored)["value"]["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let image = get(&server, &format!("/ipfs/{root}/Artwork%20%231.png"), None);
+    assert_eq!(image.status(), 200);
+    assert_eq!(body_bytes(image), PNG);
+    let notes = get(
+        &server,
+        &format!("/ipfs/{root}/%C3%BCn%C3%AFc%C3%B8d%C3%A9.txt"),
+        None,
+    );
+    assert_eq!(notes.status(), 200);
+    assert_eq!(body_bytes(notes), NOTES);
+    // The listing links to each entry by its encoded name.
+    let listing =
+        String::from_utf8(body_bytes(get(&server, &format!("/ipfs/{root}"), None))).unwrap();
+    assert!(
+        listing.contains(&format!("/ipfs/{root}/Artwork%20%231.png")),
+        "{listing}"
+    );
+
+    for hostile in ["%2E%2E", "a%2Fb", "x/%2e", "Artwork%20%231.png%2F"] {
+        let response = get(&server, &format!("/ipfs/{root}/{hostile}"), None);
+        assert_eq!(response.status(), 400, "{hostile}");
+    }
+}
