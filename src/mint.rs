@@ -4,7 +4,6 @@
 //! Uploads and the transaction are separate steps, so a rejected signature
 //! is retried without uploading again.
 
-use cid::Cid;
 use ethers_core::types::{Address, H256, U256};
 use thiserror::Error;
 use web_sys::{Blob, File};
@@ -12,6 +11,7 @@ use web_sys::{Blob, File};
 use crate::blob_pack::{blob_of_bytes, pack_blob, PackError};
 use crate::eth::minty_abi::{mint_token_call, minted_token_id};
 use crate::ipfs::profile::NFT_STORAGE;
+use crate::ipfs::uri::{IpfsPath, UriError};
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
 use crate::storage::{StorageError, StorageProvider};
 use crate::wallet::transactions::{send_transaction, wait_for_receipt, TransactionError};
@@ -39,6 +39,8 @@ pub enum MintStage {
 pub enum MintError {
     #[error("The file could not be prepared: {0}")]
     Pack(String),
+    #[error("The file name \"{name}\" cannot be part of an IPFS address ({reason}): rename the file and try again.")]
+    FileName { name: String, reason: UriError },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("{0} Nothing was minted; your files are already uploaded, so trying again will not upload them again.")]
@@ -68,7 +70,7 @@ pub struct UploadedNft {
     pub asset_uri: String,
     /// `ipfs://<dir>/metadata.json`
     pub metadata_uri: String,
-    pub metadata_root: Cid,
+    pub metadata: IpfsPath,
     /// Identifies the file and text it was made from, so a retry reuses it.
     pub made_from: String,
 }
@@ -101,19 +103,24 @@ pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintForm) 
 }
 
 /// Packs a file wrapped in a directory that keeps its name, uploads it, and
-/// returns `ipfs://<dir>/<name>`.
+/// returns where it is, `ipfs://<dir>/<name>` with the name percent-encoded.
 async fn store_file(
     file: &Blob,
     name: &str,
     storage: &impl StorageProvider,
     on_hashing: impl FnMut(u64, u64),
     on_upload: impl FnMut(u64, u64) + 'static,
-) -> Result<(Cid, String), MintError> {
+) -> Result<IpfsPath, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
+    // Checked before the upload, so a name no URI can carry costs nothing.
+    let address = IpfsPath::new(packed.root, [name]).map_err(|reason| MintError::FileName {
+        name: name.to_owned(),
+        reason,
+    })?;
     storage
         .upload_car(&packed.car, &packed.root, on_upload)
         .await?;
-    Ok((packed.root, format!("ipfs://{}/{name}", packed.root)))
+    Ok(address)
 }
 
 /// Packs and uploads the asset (and its preview image, if any), then its
@@ -127,21 +134,22 @@ pub async fn upload_nft(
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<UploadedNft, MintError> {
     let (hashing, uploading) = (report.clone(), report.clone());
-    let (_, asset_uri) = store_file(
+    let asset_uri = store_file(
         file,
         &file.name(),
         storage,
         move |done, total| hashing(MintStage::HashingAsset { done, total }),
         move |done, total| uploading(MintStage::UploadingAsset { done, total }),
     )
-    .await?;
+    .await?
+    .to_uri();
 
     report(MintStage::UploadingMetadata);
     let preview_uri = match preview {
         Some(image) => Some(
             store_file(image, &image.name(), storage, |_, _| {}, |_, _| {})
                 .await?
-                .1,
+                .to_uri(),
         ),
         None => None,
     };
@@ -154,7 +162,7 @@ pub async fn upload_nft(
     );
     let metadata_blob = blob_of_bytes(&metadata.to_json(), Some("application/json"))
         .ok_or_else(|| MintError::Pack("the browser could not hold the metadata".into()))?;
-    let (metadata_root, metadata_uri) = store_file(
+    let metadata_address = store_file(
         &metadata_blob,
         METADATA_FILE_NAME,
         storage,
@@ -165,8 +173,8 @@ pub async fn upload_nft(
 
     Ok(UploadedNft {
         asset_uri,
-        metadata_uri,
-        metadata_root,
+        metadata_uri: metadata_address.to_uri(),
+        metadata: metadata_address,
         made_from: upload_fingerprint(file, preview, form),
     })
 }
@@ -181,7 +189,7 @@ pub async fn mint_token(
     report: impl Fn(MintStage),
 ) -> Result<MintedToken, MintError> {
     // The contract prefixes "ipfs://" itself, as Minty's does.
-    let metadata_path = format!("{}/{METADATA_FILE_NAME}", uploaded.metadata_root);
+    let metadata_path = uploaded.metadata.cid_and_path();
     let data = mint_token_call(owner, &metadata_path);
     report(MintStage::AwaitingSignature);
     let hash = send_transaction(from, Some(contract), &data)
