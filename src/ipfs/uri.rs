@@ -423,6 +423,11 @@ mod tests {
                 "{hostile:?} must be refused"
             );
         }
+        // A tokenURI that climbs out of its CID is not a link at all.
+        assert!(matches!(
+            classify_untrusted_link(&format!("ipfs://{DIR}/../../ipfs/{DIR}/x")),
+            Err(UriError::InvalidSegment { .. })
+        ));
         assert!(classify_untrusted_link("https:evil").is_err());
         assert!(classify_untrusted_link("no scheme").is_err());
     }
