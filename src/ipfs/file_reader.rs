@@ -80,7 +80,8 @@ struct Frame {
 
 /// A file read that survives missing blocks: [`FileReader::resume`] stops
 /// with [`ResolveError::MissingBlock`] and keeps its place, so the caller
-/// can fetch that one block and resume. Any other error ends the read.
+/// can fetch that one block and resume. Any other error ends the read, and
+/// so does handing over the bytes.
 #[derive(Debug)]
 pub struct FileReader {
     address: IpfsPath,
