@@ -6,12 +6,14 @@ pub mod car;
 pub mod dag_pb;
 pub mod directory;
 pub mod file_importer;
+pub mod file_reader;
 pub mod pack;
 pub mod profile;
 pub mod protobuf;
 pub mod resolve;
 pub mod unixfs;
 pub mod uri;
+pub mod verified_read;
 
 pub use block::{Block, BlockError};
 pub use cid::Cid;

@@ -20,6 +20,7 @@ use crate::eth::transaction_watch::{
     mints_to_owner_filter, replaced_mint, retry_delay, ReplacedMint, SentTransaction,
 };
 use crate::ipfs::profile::NFT_STORAGE;
+use crate::ipfs::uri::{IpfsPath, UriError};
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
 use crate::nft::mint_details::{MintDetails, MintFormError};
 use crate::nft::mint_journal::{MintRecord, MintState, StoredRoot};
@@ -64,6 +65,8 @@ pub enum MintError {
     Form(#[from] MintFormError),
     #[error("The file could not be prepared: {0}")]
     Pack(String),
+    #[error("The file name \"{name}\" cannot be part of an IPFS address ({reason}): rename the file and try again.")]
+    FileName { name: String, reason: UriError },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -141,7 +144,8 @@ pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetail
 }
 
 /// Packs a file wrapped in a directory that keeps its name, uploads it, and
-/// returns where it is stored (`ipfs://<dir>/<name>`).
+/// returns where it is stored (`ipfs://<dir>/<name>`, the name
+/// percent-encoded so that `#` or `?` in it cannot cut the URI short).
 async fn store_file(
     file: &Blob,
     name: &str,
@@ -150,12 +154,17 @@ async fn store_file(
     on_upload: impl FnMut(u64, u64) + 'static,
 ) -> Result<StoredRoot, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
+    // Checked before the upload, so a name no URI can carry costs nothing.
+    let address = IpfsPath::new(packed.root, [name]).map_err(|reason| MintError::FileName {
+        name: name.to_owned(),
+        reason,
+    })?;
     storage
         .upload_car(&packed.car, &packed.root, on_upload)
         .await?;
     Ok(StoredRoot {
         cid: packed.root.to_string(),
-        uri: format!("ipfs://{}/{name}", packed.root),
+        uri: address.to_uri(),
         endpoint: storage.endpoint().to_owned(),
     })
 }

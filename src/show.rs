@@ -12,12 +12,12 @@ use crate::eth::minty_abi::{
 };
 use crate::eth::rpc::ChainError;
 use crate::gateway::{content_type, fetch_capped, GatewayError, Overflow};
-use crate::ipfs::dag_pb::PbNode;
-use crate::ipfs::resolve::{read_file, ResolveError, VerifiedBlocks};
-use crate::ipfs::unixfs::{NodeType, UnixFsData};
+use crate::ipfs::file_reader::ReadBudget;
+use crate::ipfs::resolve::ResolveError;
 use crate::ipfs::uri::{
-    classify_untrusted_link, IpfsPath, SafeLink, UriError, RAW_BLOCK_MEDIA_TYPE,
+    classify_untrusted_link, raw_block_url, IpfsPath, SafeLink, UriError, RAW_BLOCK_MEDIA_TYPE,
 };
+use crate::ipfs::verified_read::{ReadStep, SupplyError, VerifiedRead, MAX_BLOCK_BYTES};
 use crate::nft::media::{media_kind, text_preview, MediaKind, TEXT_PREVIEW_BYTES};
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
 use crate::nft::token_id::{TokenId, TokenIdError};
@@ -134,9 +134,6 @@ async fn load_metadata(token_uri: &str, gateway: &str) -> Result<Metadata, Metad
     })
 }
 
-/// Largest raw block a gateway may answer with (the biggest profile's chunk,
-/// plus room for a directory node).
-const MAX_BLOCK_BYTES: usize = (1 << 20) + 64 * 1024;
 /// Assets up to this size are fetched block by block and checked before they
 /// are shown; larger ones are shown from the gateway, marked unchecked.
 const MAX_VERIFIED_ASSET_BYTES: u64 = 16 << 20;
@@ -155,61 +152,62 @@ pub enum VerifyError {
     TooLarge(u64),
     #[error("The IPFS address does not lead to a file: {0}.")]
     NotAFile(String),
+    #[error("The file's blocks do not add up, so it is not shown: {0}.")]
+    Malformed(String),
+}
+
+impl From<SupplyError> for VerifyError {
+    fn from(error: SupplyError) -> Self {
+        match error {
+            SupplyError::Altered(block) => VerifyError::Altered {
+                cid: block.cid().to_string(),
+            },
+            SupplyError::FetchedTooMuch { fetched, .. } => VerifyError::TooLarge(fetched),
+            other => VerifyError::Malformed(other.to_string()),
+        }
+    }
+}
+
+impl From<ResolveError> for VerifyError {
+    fn from(error: ResolveError) -> Self {
+        match error {
+            ResolveError::TooLarge { size, .. } => VerifyError::TooLarge(size),
+            ResolveError::NotADirectory { .. }
+            | ResolveError::NoSuchEntry { .. }
+            | ResolveError::IsADirectory { .. } => VerifyError::NotAFile(error.to_string()),
+            other => VerifyError::Malformed(other.to_string()),
+        }
+    }
 }
 
 /// Reads an IPFS file block by block as raw blocks (`?format=raw`, the
-/// trustless gateway answer), checking each against its CID, so a gateway
-/// cannot swap the content. `Ok(None)` when the gateway does not serve raw
-/// blocks: the caller then fetches unverified, and says so. A file node
-/// declaring more than `limit` bytes stops the fetch early.
+/// trustless gateway answer); `VerifiedRead` checks each against its CID
+/// and keeps the walk within a budget of `limit` bytes, so a gateway can
+/// neither swap the content nor make the page fetch without end. `Ok(None)`
+/// when the gateway does not serve raw blocks: the caller then fetches
+/// unverified, and says so.
 async fn fetch_verified(
     address: &IpfsPath,
     gateway: &str,
     limit: u64,
 ) -> Result<Option<Vec<u8>>, VerifyError> {
-    let mut blocks = VerifiedBlocks::default();
+    let mut read = VerifiedRead::new(address.clone(), ReadBudget::new(limit));
     loop {
-        match read_file(&blocks, &address.cid, &address.path) {
-            Ok(bytes) => return Ok(Some(bytes)),
-            Err(ResolveError::MissingBlock(cid)) => {
-                let root = IpfsPath {
-                    cid,
-                    path: String::new(),
-                };
-                let url = format!("{}?format=raw", root.gateway_url(gateway));
-                let fetched = fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await?;
-                let is_raw_block = fetched
-                    .content_type
-                    .as_deref()
-                    .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE));
-                if !is_raw_block {
-                    return Ok(None);
-                }
-                if let Some(size) = declared_file_size(&fetched.bytes).filter(|size| *size > limit)
-                {
-                    return Err(VerifyError::TooLarge(size));
-                }
-                blocks
-                    .insert(cid, fetched.bytes)
-                    .map_err(|_| VerifyError::Altered {
-                        cid: cid.to_string(),
-                    })?;
-                if blocks.bytes() as u64 > limit + MAX_BLOCK_BYTES as u64 {
-                    return Err(VerifyError::TooLarge(blocks.bytes() as u64));
-                }
-            }
-            Err(other) => return Err(VerifyError::NotAFile(other.to_string())),
+        let cid = match read.step()? {
+            ReadStep::Done(bytes) => return Ok(Some(bytes)),
+            ReadStep::Fetch(cid) => cid,
+        };
+        let url = raw_block_url(gateway, &cid);
+        let fetched = fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await?;
+        let is_raw_block = fetched
+            .content_type
+            .as_deref()
+            .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE));
+        if !is_raw_block {
+            return Ok(None);
         }
+        read.supply(cid, fetched.bytes)?;
     }
-}
-
-/// The size a UnixFS file node declares, read before its parts are fetched.
-fn declared_file_size(block: &[u8]) -> Option<u64> {
-    let node = PbNode::decode(block).ok()?;
-    let data = UnixFsData::decode(node.data.as_deref()?).ok()?;
-    (data.node_type == NodeType::File)
-        .then_some(data.filesize)
-        .flatten()
 }
 
 /// How the page previews an asset; every URL came through
@@ -252,7 +250,7 @@ pub struct AssetPreview {
 pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
     let url = link.fetch_url(gateway);
     let path = match link {
-        SafeLink::Ipfs(address) => address.path.as_str(),
+        SafeLink::Ipfs(address) => address.file_name().unwrap_or_default(),
         SafeLink::Web(url) => url.as_str(),
     };
     if let SafeLink::Ipfs(address) = link {

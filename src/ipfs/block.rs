@@ -23,6 +23,15 @@ pub enum BlockError {
     UnsupportedHash { cid: Cid, code: u64 },
 }
 
+impl BlockError {
+    /// The block the error is about.
+    pub fn cid(&self) -> &Cid {
+        match self {
+            BlockError::HashMismatch { cid } | BlockError::UnsupportedHash { cid, .. } => cid,
+        }
+    }
+}
+
 /// A content-addressed block: its CID and the bytes the CID names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {

@@ -73,8 +73,10 @@ pub fn pack_files<N: AsRef<str>, C: AsRef<[u8]>>(
 mod tests {
     use super::*;
     use crate::ipfs::car::{Car, CarError};
+    use crate::ipfs::file_reader::{read_file, ReadBudget};
     use crate::ipfs::profile::{NFT_STORAGE, UNIXFS_V1_2025};
-    use crate::ipfs::resolve::{read_file, ResolveError};
+    use crate::ipfs::resolve::ResolveError;
+    use crate::ipfs::uri::IpfsPath;
     use crate::ipfs::BlockError;
 
     #[test]
@@ -117,20 +119,18 @@ mod tests {
         )
         .unwrap();
         let car = Car::read(&packed.to_car()).unwrap();
-        assert_eq!(
-            read_file(&car, &packed.root, "art/big.bin").unwrap(),
-            content
-        );
-        assert_eq!(
-            read_file(&car, &packed.root, "art/ünïcødé.txt").unwrap(),
-            b"hi"
-        );
+        let read = |segments: &[&str]| {
+            let address = IpfsPath::new(packed.root, segments.iter().copied()).unwrap();
+            read_file(&car, &address, ReadBudget::new(1 << 20))
+        };
+        assert_eq!(read(&["art", "big.bin"]).unwrap(), content);
+        assert_eq!(read(&["art", "ünïcødé.txt"]).unwrap(), b"hi");
         assert!(matches!(
-            read_file(&car, &packed.root, "art/missing"),
+            read(&["art", "missing"]),
             Err(ResolveError::NoSuchEntry { name, .. }) if name == "missing"
         ));
         assert!(matches!(
-            read_file(&car, &packed.root, "art"),
+            read(&["art"]),
             Err(ResolveError::IsADirectory { .. })
         ));
     }
@@ -142,7 +142,8 @@ mod tests {
         let mut packed = pack_file(NFT_STORAGE, Some("f"), &content);
         let dropped = packed.blocks.remove(1).cid;
         let car = Car::read(&packed.to_car()).unwrap();
-        match read_file(&car, &packed.root, "f") {
+        let address = IpfsPath::new(packed.root, ["f"]).unwrap();
+        match read_file(&car, &address, ReadBudget::new(1 << 20)) {
             Err(ResolveError::MissingBlock(cid)) => assert_eq!(cid, dropped),
             Err(other) => panic!("expected a missing block, got {other}"),
             Ok(bytes) => panic!("expected a missing block, got {} bytes", bytes.len()),

@@ -1,15 +1,17 @@
-//! Reading UnixFS back out of verified blocks: walk a path from a root CID
-//! and reassemble a file's bytes, refusing anything that does not add up.
+//! Walking UnixFS directories in verified blocks: where blocks come from,
+//! how a path below a CID is followed, and every way a DAG can fail to add
+//! up. Reading a file's bytes is `file_reader`'s job.
 
 use std::borrow::Cow;
 
 use cid::Cid;
 use thiserror::Error;
 
-use super::block::{DAG_PB_CODEC, RAW_CODEC};
+use super::block::DAG_PB_CODEC;
 use super::car::Car;
 use super::dag_pb::{DagPbError, PbNode};
 use super::unixfs::{NodeType, UnixFsData, UnixFsError};
+use super::uri::IpfsPath;
 
 /// Where resolution finds blocks: a CAR in memory, a local block store, …
 /// Sources hand out only blocks they have verified against their CIDs.
@@ -25,7 +27,7 @@ impl BlockSource for Car {
     }
 }
 
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ResolveError {
     #[error("block {0} is missing")]
     MissingBlock(Cid),
@@ -49,111 +51,87 @@ pub enum ResolveError {
         declared: u64,
         actual: u64,
     },
+    #[error("file node {cid} declares {declared} bytes for its part number {index}, which holds {actual}")]
+    PartSizeMismatch {
+        cid: Cid,
+        index: usize,
+        declared: u64,
+        actual: u64,
+    },
+    #[error(
+        "file node {cid} has {links} links but {blocksizes} block sizes; UnixFS needs one per link"
+    )]
+    BlocksizesMismatch {
+        cid: Cid,
+        links: usize,
+        blocksizes: usize,
+    },
+    #[error("file node {cid} gives its part number {index} a Tsize of {tsize} bytes, less than the {content} bytes of content it declares there")]
+    TsizeTooSmall {
+        cid: Cid,
+        index: usize,
+        tsize: u64,
+        content: u64,
+    },
+    #[error("the file holds at least {size} bytes, more than the {limit} this reader takes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error(
+        "block {cid} lies more than {limit} levels below the root, deeper than this reader goes"
+    )]
+    TooDeep { cid: Cid, limit: usize },
+    #[error("the file takes more than {limit} block reads, more than this reader makes")]
+    TooManyBlocks { limit: usize },
 }
 
-/// Follows `path` (segments separated by "/") from `root` through UnixFS
-/// directories and returns the CID it names.
-pub fn resolve_path(car: &impl BlockSource, root: &Cid, path: &str) -> Result<Cid, ResolveError> {
-    let mut current = *root;
-    let mut walked = String::new();
-    for name in path.split('/').filter(|segment| !segment.is_empty()) {
-        let (node, data) = decode_dag_pb(car, &current)?;
-        match data.node_type {
-            NodeType::Directory => {}
-            NodeType::HamtShard => {
-                return Err(ResolveError::Unsupported {
-                    cid: current,
-                    kind: "HAMT-sharded directory",
-                })
-            }
-            _ => {
-                return Err(ResolveError::NotADirectory {
-                    path: walked,
-                    name: name.to_owned(),
-                })
-            }
+/// Follows `address`'s segments from its CID through UnixFS directories
+/// and returns the CID they name.
+pub fn resolve_path(source: &impl BlockSource, address: &IpfsPath) -> Result<Cid, ResolveError> {
+    let segments = address.segments();
+    segments
+        .iter()
+        .enumerate()
+        .try_fold(address.cid, |current, (walked, name)| {
+            step_into(source, &current, &segments[..walked], name)
+        })
+}
+
+/// The entry `name` of directory `directory`, which `walked` led to.
+pub(super) fn step_into(
+    source: &impl BlockSource,
+    directory: &Cid,
+    walked: &[String],
+    name: &str,
+) -> Result<Cid, ResolveError> {
+    let (node, data) = decode_dag_pb(source, directory)?;
+    match data.node_type {
+        NodeType::Directory => {}
+        NodeType::HamtShard => {
+            return Err(ResolveError::Unsupported {
+                cid: *directory,
+                kind: "HAMT-sharded directory",
+            })
         }
-        current = node
-            .links
-            .iter()
-            .find(|link| link.name.as_deref() == Some(name))
-            .map(|link| link.hash)
-            .ok_or_else(|| ResolveError::NoSuchEntry {
-                path: walked.clone(),
+        _ => {
+            return Err(ResolveError::NotADirectory {
+                path: walked.join("/"),
                 name: name.to_owned(),
-            })?;
-        if !walked.is_empty() {
-            walked.push('/');
+            })
         }
-        walked.push_str(name);
     }
-    Ok(current)
+    node.links
+        .iter()
+        .find(|link| link.name.as_deref() == Some(name))
+        .map(|link| link.hash)
+        .ok_or_else(|| ResolveError::NoSuchEntry {
+            path: walked.join("/"),
+            name: name.to_owned(),
+        })
 }
 
-/// Returns the bytes of the file at `path` under `root`, every block of it
-/// verified (the CAR reader verified them on the way in).
-pub fn read_file(car: &impl BlockSource, root: &Cid, path: &str) -> Result<Vec<u8>, ResolveError> {
-    let cid = resolve_path(car, root, path)?;
-    let mut content = Vec::new();
-    append_file(car, &cid, path, &mut content)?;
-    Ok(content)
-}
-
-fn append_file(
-    car: &impl BlockSource,
+pub(super) fn fetch<'a>(
+    source: &'a impl BlockSource,
     cid: &Cid,
-    path: &str,
-    out: &mut Vec<u8>,
-) -> Result<(), ResolveError> {
-    match cid.codec() {
-        RAW_CODEC => {
-            out.extend_from_slice(&fetch(car, cid)?);
-            Ok(())
-        }
-        DAG_PB_CODEC => {
-            let (node, data) = decode_dag_pb(car, cid)?;
-            match data.node_type {
-                NodeType::File | NodeType::Raw => {}
-                NodeType::Directory | NodeType::HamtShard => {
-                    return Err(ResolveError::IsADirectory {
-                        path: path.to_owned(),
-                    })
-                }
-                NodeType::Symlink => {
-                    return Err(ResolveError::Unsupported {
-                        cid: *cid,
-                        kind: "symlink",
-                    })
-                }
-                NodeType::Metadata => {
-                    return Err(ResolveError::Unsupported {
-                        cid: *cid,
-                        kind: "metadata node",
-                    })
-                }
-            }
-            let start = out.len();
-            if let Some(inline) = &data.data {
-                out.extend_from_slice(inline);
-            }
-            for link in &node.links {
-                append_file(car, &link.hash, path, out)?;
-            }
-            let actual = (out.len() - start) as u64;
-            match data.filesize {
-                Some(declared) if declared != actual => Err(ResolveError::SizeMismatch {
-                    cid: *cid,
-                    declared,
-                    actual,
-                }),
-                _ => Ok(()),
-            }
-        }
-        codec => Err(ResolveError::UnknownCodec { cid: *cid, codec }),
-    }
-}
-
-fn fetch<'a>(source: &'a impl BlockSource, cid: &Cid) -> Result<Cow<'a, [u8]>, ResolveError> {
+) -> Result<Cow<'a, [u8]>, ResolveError> {
     source
         .block_bytes(cid)
         .ok_or(ResolveError::MissingBlock(*cid))
@@ -161,7 +139,7 @@ fn fetch<'a>(source: &'a impl BlockSource, cid: &Cid) -> Result<Cow<'a, [u8]>, R
 
 /// Decodes a dag-pb UnixFS node: its links and its UnixFS data.
 pub fn decode_dag_pb(
-    car: &impl BlockSource,
+    source: &impl BlockSource,
     cid: &Cid,
 ) -> Result<(PbNode, UnixFsData), ResolveError> {
     if cid.codec() != DAG_PB_CODEC {
@@ -170,87 +148,10 @@ pub fn decode_dag_pb(
             codec: cid.codec(),
         });
     }
-    let bytes = fetch(car, cid)?;
+    let bytes = fetch(source, cid)?;
     let node =
         PbNode::decode(&bytes).map_err(|source| ResolveError::DagPb { cid: *cid, source })?;
     let data = UnixFsData::decode(node.data.as_deref().unwrap_or_default())
         .map_err(|source| ResolveError::UnixFs { cid: *cid, source })?;
     Ok((node, data))
-}
-
-/// Blocks fetched one by one from an untrusted source (a gateway's raw
-/// block answers), each checked against its CID before it is kept.
-#[derive(Debug, Default)]
-pub struct VerifiedBlocks {
-    blocks: std::collections::HashMap<Cid, Vec<u8>>,
-    bytes: usize,
-}
-
-impl VerifiedBlocks {
-    /// Keeps `bytes` as block `cid` only if they hash to it.
-    pub fn insert(&mut self, cid: Cid, bytes: Vec<u8>) -> Result<(), super::block::BlockError> {
-        super::block::verify_block(&cid, &bytes)?;
-        self.bytes += bytes.len();
-        self.blocks.insert(cid, bytes);
-        Ok(())
-    }
-
-    /// Total bytes held, to cap what a hostile DAG can make us fetch.
-    pub fn bytes(&self) -> usize {
-        self.bytes
-    }
-}
-
-impl BlockSource for VerifiedBlocks {
-    fn block_bytes(&self, cid: &Cid) -> Option<Cow<'_, [u8]>> {
-        self.blocks
-            .get(cid)
-            .map(|bytes| Cow::Borrowed(bytes.as_slice()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ipfs::block::BlockError;
-    use crate::ipfs::pack::pack_files;
-    use crate::ipfs::profile::NFT_STORAGE;
-
-    /// Resolution asks for each missing block in turn; fetching them one by
-    /// one (as the browser does from a gateway) ends with the file's bytes.
-    #[test]
-    fn a_file_is_read_block_by_block_as_they_are_fetched() {
-        let content: Vec<u8> = (0..600_000u32).map(|i| (i / 7) as u8).collect();
-        let packed = pack_files(NFT_STORAGE, &[("dir/metadata.json", content.as_slice())]).unwrap();
-        let all: std::collections::HashMap<Cid, Vec<u8>> = packed
-            .blocks
-            .iter()
-            .map(|b| (b.cid, b.bytes.clone()))
-            .collect();
-        let mut fetched = VerifiedBlocks::default();
-        let mut fetches = 0;
-        let bytes = loop {
-            match read_file(&fetched, &packed.root, "dir/metadata.json") {
-                Ok(bytes) => break bytes,
-                Err(ResolveError::MissingBlock(cid)) => {
-                    fetches += 1;
-                    fetched.insert(cid, all[&cid].clone()).unwrap();
-                }
-                Err(other) => panic!("{other}"),
-            }
-        };
-        assert_eq!(bytes, content);
-        assert_eq!(fetches, packed.blocks.len());
-    }
-
-    #[test]
-    fn a_block_that_does_not_match_its_cid_is_not_kept() {
-        let packed = pack_files(NFT_STORAGE, &[("a", b"x".as_slice())]).unwrap();
-        let mut fetched = VerifiedBlocks::default();
-        assert_eq!(
-            fetched.insert(packed.root, b"something else".to_vec()),
-            Err(BlockError::HashMismatch { cid: packed.root })
-        );
-        assert!(fetched.block_bytes(&packed.root).is_none());
-    }
 }

@@ -524,3 +524,129 @@ fn the_gateway_serves_raw_blocks_that_match_their_cids() {
     );
     assert_eq!(body_bytes(by_accept), packed.blocks.last().unwrap().bytes);
 }
+
+/// One dag-pb file node with `links` links to the same leaf of
+/// `leaf_bytes` bytes, declaring `declared` bytes in all: a CAR of two
+/// blocks that expands to `links * leaf_bytes`.
+fn dag_bomb(links: usize, leaf_bytes: usize, declared: u64) -> (minty::ipfs::Cid, Vec<u8>) {
+    use minty::ipfs::block::{DAG_PB_CODEC, RAW_CODEC};
+    use minty::ipfs::dag_pb::{PbLink, PbNode};
+    use minty::ipfs::unixfs::UnixFsData;
+    use minty::ipfs::Block;
+
+    let leaf = Block::new(RAW_CODEC, vec![7; leaf_bytes]);
+    let mut data = UnixFsData::file_of_parts(vec![declared / links as u64; links]);
+    data.filesize = Some(declared);
+    let node = PbNode {
+        links: vec![
+            PbLink {
+                hash: leaf.cid,
+                name: Some(String::new()),
+                tsize: Some(leaf_bytes as u64),
+            };
+            links
+        ],
+        data: Some(data.encode()),
+    };
+    let root = Block::new(DAG_PB_CODEC, node.encode());
+    (root.cid, encode_car(&root.cid, &[root.clone(), leaf]))
+}
+
+#[test]
+fn a_dag_bomb_gets_a_prompt_error_and_the_gateway_keeps_serving() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let honest = upload_raw(&server, "t", NOTES);
+    // 4,000 links to one 64 KiB leaf: 250 MiB from a 64 KiB CAR, more than
+    // the service ever takes in one upload. Once declared truthfully, once
+    // claiming 4,000 bytes.
+    let leaf_bytes = 64 * 1024;
+    for (declared, refusal) in [
+        (4_000 * leaf_bytes as u64, "more than the"),
+        (4_000, "for its part"),
+    ] {
+        let (root, car) = dag_bomb(4_000, leaf_bytes, declared);
+        let stored = upload(&server, Some("t"), "application/car", &car);
+        assert_eq!(stored.status(), 200);
+
+        let started = std::time::Instant::now();
+        let response = get(&server, &format!("/ipfs/{root}"), None);
+
+        let status = response.status();
+        let message = String::from_utf8(body_bytes(response)).unwrap();
+        assert_eq!(
+            status, 502,
+            "the bomb declaring {declared} bytes: {message}"
+        );
+        assert!(message.contains(refusal), "{message}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{message}");
+    }
+    let after = get(&server, &format!("/ipfs/{honest}"), None);
+    assert_eq!(after.status(), 200);
+    assert_eq!(body_bytes(after), NOTES);
+}
+
+#[test]
+fn names_are_decoded_segment_by_segment_and_dot_segments_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let body = multipart_body(&[
+        ("file", Some("Artwork #1.png"), "image/png", PNG),
+        ("file", Some("ünïcødé.txt"), "text/plain", NOTES),
+    ]);
+    let stored = upload(&server, Some("t"), &multipart_type(), &body);
+    let root = body_json(stored)["value"]["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let image = get(&server, &format!("/ipfs/{root}/Artwork%20%231.png"), None);
+    assert_eq!(image.status(), 200);
+    assert_eq!(body_bytes(image), PNG);
+    let notes = get(
+        &server,
+        &format!("/ipfs/{root}/%C3%BCn%C3%AFc%C3%B8d%C3%A9.txt"),
+        None,
+    );
+    assert_eq!(notes.status(), 200);
+    assert_eq!(body_bytes(notes), NOTES);
+    // The listing links to each entry by its encoded name.
+    let listing =
+        String::from_utf8(body_bytes(get(&server, &format!("/ipfs/{root}"), None))).unwrap();
+    assert!(
+        listing.contains(&format!("/ipfs/{root}/Artwork%20%231.png")),
+        "{listing}"
+    );
+
+    for hostile in [
+        "..",
+        "%2E%2E",
+        "a%2Fb",
+        "x/%2e",
+        "Artwork%20%231.png%2F",
+        "a//b",
+    ] {
+        let status = raw_get_status(&server, &format!("/ipfs/{root}/{hostile}"));
+        assert_eq!(status, 400, "{hostile}");
+    }
+}
+
+/// The status of a GET sent exactly as written: HTTP clients built on
+/// URL parsers remove dot segments (even "%2E%2E") before sending.
+fn raw_get_status(server: &StorageServer, path: &str) -> u16 {
+    use std::io::Write;
+    let mut stream = TcpStream::connect(server.address).expect("connect to the service");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {answer:?}"))
+}

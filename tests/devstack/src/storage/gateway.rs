@@ -3,6 +3,9 @@
 //! trustless gateways do, `GET /ipfs/{cid}?format=raw` (or `Accept:
 //! application/vnd.ipld.raw`) answers with the block itself, which a client
 //! can check against the CID.
+//!
+//! Paths are decoded segment by segment with the app's own URI core, and
+//! every file is read within a budget, since anyone can upload a DAG bomb.
 
 use std::sync::Arc;
 
@@ -10,15 +13,20 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use minty::ipfs::resolve::{decode_dag_pb, read_file, resolve_path, BlockSource, ResolveError};
+use minty::ipfs::file_reader::{read_file, ReadBudget};
+use minty::ipfs::resolve::{decode_dag_pb, resolve_path, BlockSource, ResolveError};
 use minty::ipfs::unixfs::NodeType;
-use minty::ipfs::uri::RAW_BLOCK_MEDIA_TYPE;
+use minty::ipfs::uri::{parse_path, IpfsPath, RAW_BLOCK_MEDIA_TYPE};
 use minty::ipfs::Cid;
 
 use super::content_type::content_type_for;
-use super::StorageState;
+use super::{StorageState, MAX_UPLOAD_BYTES};
+
+/// The largest file the gateway serves: the largest upload, since a DAG
+/// that expands past it was built to.
+const MAX_SERVED_BYTES: u64 = MAX_UPLOAD_BYTES as u64;
 
 pub async fn serve_root(
     state: State<Arc<StorageState>>,
@@ -34,7 +42,7 @@ pub async fn serve_root(
     if wants_raw {
         return raw_block(&state, &cid);
     }
-    serve(state, cid, String::new()).await
+    serve(state, cid, "").await
 }
 
 fn raw_block(state: &StorageState, cid: &str) -> Response {
@@ -74,31 +82,50 @@ fn maybe_corrupt(state: &StorageState, mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// `GET /ipfs/{cid}/{*path}`. The path is taken from the request as sent,
+/// still percent-encoded, because axum's `Path` decodes it whole: "a%2Fb"
+/// would become two names, and "%2E%2E" a dot segment.
 pub async fn serve_path(
     state: State<Arc<StorageState>>,
-    Path((cid, path)): Path<(String, String)>,
+    Path((cid, _)): Path<(String, String)>,
+    uri: Uri,
 ) -> Response {
-    serve(state, cid, path).await
+    let encoded_path = uri
+        .path()
+        .strip_prefix("/ipfs/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or("", |(_, path)| path);
+    serve(state, cid, encoded_path).await
 }
 
-async fn serve(State(state): State<Arc<StorageState>>, cid: String, path: String) -> Response {
+async fn serve(
+    State(state): State<Arc<StorageState>>,
+    cid: String,
+    encoded_path: &str,
+) -> Response {
     let Ok(root) = cid.parse::<Cid>() else {
         return (StatusCode::BAD_REQUEST, format!("invalid CID: {cid}")).into_response();
     };
-    tokio::task::spawn_blocking(move || answer(&state, root, &path))
+    let address = match parse_path(encoded_path).and_then(|segments| IpfsPath::new(root, segments))
+    {
+        Ok(address) => address,
+        Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+    };
+    tokio::task::spawn_blocking(move || answer(&state, &address))
         .await
         .unwrap_or_else(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response())
 }
 
-fn answer(state: &StorageState, root: Cid, path: &str) -> Response {
-    let result = resolve_path(&state.blocks, &root, path).and_then(|target| {
-        let listing = directory_listing(state, &target, &root, path)?;
+fn answer(state: &StorageState, address: &IpfsPath) -> Response {
+    let result = resolve_path(&state.blocks, address).and_then(|target| {
+        let listing = directory_listing(state, &target, address)?;
         match listing {
             Some(html) => Ok((target, "text/html; charset=utf-8", html.into_bytes())),
             None => {
-                let bytes = read_file(&state.blocks, &root, path)?;
-                let file_name = path.rsplit('/').next().filter(|name| !name.is_empty());
-                Ok((target, content_type_for(file_name, &bytes), bytes))
+                // Read from the resolved target, within the budget.
+                let file = IpfsPath::root(target);
+                let bytes = read_file(&state.blocks, &file, ReadBudget::new(MAX_SERVED_BYTES))?;
+                Ok((target, content_type_for(address.file_name(), &bytes), bytes))
             }
         }
     });
@@ -133,12 +160,12 @@ fn answer(state: &StorageState, root: Cid, path: &str) -> Response {
     }
 }
 
-/// An HTML listing when `target` is a directory; names are escaped.
+/// An HTML listing when `target` is a directory; names are escaped, and
+/// each link is built by the app's one gateway URL builder.
 fn directory_listing(
     state: &StorageState,
     target: &Cid,
-    root: &Cid,
-    path: &str,
+    address: &IpfsPath,
 ) -> Result<Option<String>, ResolveError> {
     if target.codec() != minty::ipfs::block::DAG_PB_CODEC {
         return Ok(None);
@@ -147,20 +174,28 @@ fn directory_listing(
     if data.node_type != NodeType::Directory {
         return Ok(None);
     }
-    let base = format!("/ipfs/{root}/{}", path.trim_end_matches('/'));
-    let base = base.trim_end_matches('/');
+    let title = [address.cid.to_string()]
+        .into_iter()
+        .chain(address.segments().iter().cloned())
+        .collect::<Vec<_>>()
+        .join("/");
     let mut html = format!(
         "<!doctype html><meta charset=utf-8><title>{}</title><ul>",
-        escape(&base[6..])
+        escape(&title)
     );
     for link in &node.links {
         let name = link.name.as_deref().unwrap_or_default();
-        html.push_str(&format!(
-            "<li><a href=\"{}/{}\">{}</a></li>",
-            escape(base),
-            escape(&percent_encode(name)),
-            escape(name)
-        ));
+        // An entry no URL can name (".." in a hand-made DAG) is listed
+        // without a link.
+        let href = address.join(name).map(|entry| entry.gateway_url("/ipfs/"));
+        match href {
+            Ok(href) => html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&href),
+                escape(name)
+            )),
+            Err(_) => html.push_str(&format!("<li>{}</li>", escape(name))),
+        }
     }
     html.push_str("</ul>");
     Ok(Some(html))
@@ -171,15 +206,4 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
