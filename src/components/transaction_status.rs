@@ -14,7 +14,8 @@ fn describe(status: &WatchStatus) -> String {
             "Sent more than 10 minutes ago and not mined yet. It may still be mined: this page keeps watching, and your wallet's activity shows it too.".into()
         }
         WatchStatus::Unknown { problem, retry_in } => format!(
-            "Sent; its status is unknown for now because {problem}. It may already be mined, so do not send it again: checking again in {} s.",
+            "Sent; its status is unknown for now because {}. It may already be mined, so do not send it again: checking again in {} s.",
+            problem.to_string().trim_end_matches('.'),
             retry_in.as_secs().max(1)
         ),
     }

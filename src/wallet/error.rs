@@ -25,6 +25,8 @@ pub enum WalletError {
     ChainNotAddable { chain_id: u64 },
     #[error("A request is already waiting in your wallet: open it to approve or reject.")]
     RequestPending,
+    #[error("The wallet's node is limiting requests (rate limit, -32005).")]
+    RateLimited,
     #[error("The wallet reported an error (code {}): {}", .0.code, .0.message)]
     Rpc(JsonRpcError),
     #[error("The request could not be encoded for the wallet: {0}")]
@@ -57,6 +59,8 @@ impl WalletError {
             }
             // MetaMask's "resource unavailable": a prompt for this site is already open.
             -32002 => WalletError::RequestPending,
+            // EIP-1474's "limit exceeded": a busy public node, worth waiting for.
+            -32005 => WalletError::RateLimited,
             _ => WalletError::Rpc(JsonRpcError {
                 code,
                 message,

@@ -187,7 +187,10 @@ describe('a sent mint is never lost or doubled', () => {
     await fillForm(page, { name: 'Unfinished', file: png('unfinished.png') })
     await page.getByTestId('mint-submit').click()
     await held.arrived
-    const dialog = new Promise((resolve) => page.once('dialog', async (shown) => { await shown.dismiss(); resolve(shown.type()) }))
+    const dialog = new Promise((resolve) => {
+      page.once('dialog', async (shown) => { await shown.dismiss(); resolve(shown.type()) })
+      setTimeout(() => resolve('no dialog within 10 s'), 10000)
+    })
     await page.close({ runBeforeUnload: true })
     assert.equal(await dialog, 'beforeunload')
     assert.ok(!page.isClosed(), 'the user chose to stay')
