@@ -95,7 +95,7 @@ pub struct DeployJob {
 
 impl DeployJob {
     /// Call under the app root's owner, after the settings are provided.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         let settings = expect_context::<SettingsContext>();
         let stage = RwSignal::new(None);
         let error = RwSignal::new(None);

@@ -37,7 +37,7 @@ enum MintRun {
     /// Records a reload left unfinished, oldest first.
     Resume(Vec<MintRecord>),
     /// A record whose files are stored, which the creator asked to mint.
-    Send(MintRecord),
+    Send(Box<MintRecord>),
 }
 
 #[derive(Clone, Copy)]
@@ -55,7 +55,7 @@ pub struct MintJob {
 impl MintJob {
     /// Call under the app root's owner, so the job outlives every page.
     /// Resumes what the journal says a reload interrupted.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         let stage = RwSignal::new(None);
         let error = RwSignal::new(None);
         let minted = RwSignal::new(None);
@@ -67,7 +67,8 @@ impl MintJob {
                 let outcome = match run {
                     MintRun::New(request) => run_new(request, report).await.map(Some),
                     MintRun::Resume(records) => resume(records, waiting, report).await,
-                    MintRun::Send(mut record) => {
+                    MintRun::Send(record) => {
+                        let mut record = *record;
                         waiting.update(|list| list.retain(|r| r.id != record.id));
                         send_mint(&mut record, &journal_store::save, report)
                             .await
@@ -127,7 +128,7 @@ impl MintJob {
         }
         self.error.set(None);
         self.minted.set(None);
-        self.run.dispatch_local(MintRun::Send(record));
+        self.run.dispatch_local(MintRun::Send(Box::new(record)));
     }
 
     /// Forgets an interrupted mint.
