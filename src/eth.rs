@@ -4,4 +4,5 @@ pub mod address;
 pub mod hex;
 pub mod minty_abi;
 pub mod rpc;
+pub mod rpc_answers;
 pub mod transaction_watch;

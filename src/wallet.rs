@@ -16,3 +16,10 @@ pub mod transactions;
 
 #[cfg(target_arch = "wasm32")]
 pub use {eip1193::Eip1193, error::WalletError, state::WalletContext, switch_chain::switch_chain};
+
+/// The wallet as ethers-providers' `Provider`: the one client API for
+/// everything that goes through the wallet (see `crate::chain::calls`).
+#[cfg(target_arch = "wasm32")]
+pub fn wallet() -> ethers_providers::Provider<Eip1193> {
+    ethers_providers::Provider::new(Eip1193)
+}

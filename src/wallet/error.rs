@@ -112,3 +112,21 @@ impl From<WalletError> for ProviderError {
         ProviderError::JsonRpcClientError(Box::new(error))
     }
 }
+
+/// Back from ethers-providers' error to the wallet's own, so callers keep
+/// their typed sentences.
+impl From<ProviderError> for WalletError {
+    fn from(error: ProviderError) -> WalletError {
+        match error {
+            ProviderError::JsonRpcClientError(inner) => {
+                let inner: &dyn std::error::Error = inner.as_ref();
+                inner
+                    .downcast_ref::<WalletError>()
+                    .cloned()
+                    .unwrap_or_else(|| WalletError::Other(inner.to_string()))
+            }
+            ProviderError::SerdeJson(error) => WalletError::Decode(error.to_string()),
+            other => WalletError::Other(other.to_string()),
+        }
+    }
+}

@@ -1,12 +1,11 @@
 //! The wallet as the UI sees it: signals for the connected account and its
 //! chain, kept current by the wallet's own events without a page reload.
 
-use ethers_providers::JsonRpcClient;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use super::transactions::read_chain_id;
-use super::{Eip1193, WalletError};
+use super::{wallet, Eip1193, WalletError};
 use crate::settings::chains::parse_chain_id;
 
 /// Provided by the app root; every field is a signal, so it is `Copy`.
@@ -45,8 +44,10 @@ impl WalletContext {
     /// earlier visit or before a reload): `eth_accounts` never prompts.
     fn restore(self) {
         spawn_local(async move {
-            let accounts: Result<Vec<String>, WalletError> =
-                Eip1193.request("eth_accounts", ()).await;
+            let accounts: Result<Vec<String>, WalletError> = wallet()
+                .request("eth_accounts", ())
+                .await
+                .map_err(WalletError::from);
             let Some(account) = accounts
                 .ok()
                 .and_then(|accounts| accounts.into_iter().next())
@@ -145,7 +146,10 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(
 }
 
 async fn request_account() -> Result<(String, u64), WalletError> {
-    let accounts: Vec<String> = Eip1193.request("eth_requestAccounts", ()).await?;
+    let accounts: Vec<String> = wallet()
+        .request("eth_requestAccounts", ())
+        .await
+        .map_err(WalletError::from)?;
     let account = accounts
         .into_iter()
         .next()

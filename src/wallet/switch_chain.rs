@@ -70,26 +70,28 @@ pub async fn switch_chain(
     chain_id: u64,
     rpc_url: Option<String>,
 ) -> Result<(), super::WalletError> {
-    use super::{Eip1193, WalletError};
-    use ethers_providers::JsonRpcClient;
+    use super::{wallet, WalletError};
 
+    let wallet = wallet();
     // Both methods answer `null` on success; the value itself says nothing.
-    let switched: Result<serde_json::Value, _> = Eip1193
+    let switched: Result<serde_json::Value, WalletError> = wallet
         .request(
             "wallet_switchEthereumChain",
             [SwitchEthereumChainParameter::new(chain_id)],
         )
-        .await;
+        .await
+        .map_err(WalletError::from);
     match switched {
         Err(WalletError::UnknownChain) => {
             let rpc_url = rpc_url.ok_or(WalletError::ChainNotAddable { chain_id })?;
-            Eip1193
+            wallet
                 .request::<_, serde_json::Value>(
                     "wallet_addEthereumChain",
                     [AddEthereumChainParameter::new(chain_id, &rpc_url)],
                 )
                 .await
                 .map(drop)
+                .map_err(WalletError::from)
         }
         other => other.map(drop),
     }

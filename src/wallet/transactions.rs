@@ -11,19 +11,19 @@
 
 use std::time::Duration;
 
-use ethers_core::types::{Address, H256, U64};
-use ethers_providers::JsonRpcClient;
-use serde::Deserialize;
+use ethers_core::types::{Address, H256};
 use serde_json::json;
 use thiserror::Error;
 
-use super::{Eip1193, WalletError};
-use crate::eth::hex::{from_hex, to_hex};
+use super::{wallet, WalletError};
+use crate::chain::calls::ChainCalls;
+use crate::eth::hex::to_hex;
 use crate::eth::minty_abi::{decode_revert, revert_data_in, RevertReason};
+use crate::eth::rpc_answers::Receipt;
 use crate::eth::transaction_watch::{
     nonce_used, retry_delay, LoggedTransfer, SentTransaction, SLOW_AFTER,
 };
-use crate::settings::chains::{chain_label, parse_chain_id};
+use crate::settings::chains::chain_label;
 
 /// What the wallet is asked to sign, and the chain and account it must
 /// still be on when it is sent.
@@ -109,36 +109,6 @@ pub enum Settled {
     },
 }
 
-/// The parts of a receipt the app reads. Deserializing only these keeps the
-/// wasm small and accepts the extra fields wallets and nodes add.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Receipt {
-    pub status: Option<U64>,
-    pub block_number: Option<U64>,
-    pub contract_address: Option<Address>,
-    pub logs: Vec<ReceiptLog>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ReceiptLog {
-    pub address: Address,
-    pub topics: Vec<H256>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct TransactionInfo {
-    from: Address,
-    nonce: U64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Log {
-    topics: Vec<H256>,
-    transaction_hash: H256,
-}
-
 /// Checks, immediately before sending, that the wallet is still on the
 /// chain and account the job was started with, then asks the wallet to
 /// sign and send. `chainId` goes in the transaction too, so a wallet that
@@ -148,14 +118,18 @@ pub async fn send(
     request: &TransactionRequest,
     send_block: u64,
 ) -> Result<SentTransaction, SendError> {
-    let actual_chain = read_chain_id().await?;
+    let wallet = wallet();
+    let actual_chain = wallet.chain_id().await.map_err(WalletError::from)?;
     if actual_chain != request.chain_id {
         return Err(SendError::ChainChanged {
             expected: request.chain_id,
             actual: actual_chain,
         });
     }
-    let accounts: Vec<String> = Eip1193.request("eth_accounts", ()).await?;
+    let accounts: Vec<String> = wallet
+        .request("eth_accounts", ())
+        .await
+        .map_err(WalletError::from)?;
     let actual_account = accounts.into_iter().next();
     if !actual_account
         .as_deref()
@@ -179,9 +153,10 @@ pub async fn send(
     if let Some(to) = request.to {
         transaction["to"] = json!(to);
     }
-    let hash: H256 = Eip1193
+    let hash: H256 = wallet
         .request("eth_sendTransaction", [transaction])
-        .await?;
+        .await
+        .map_err(WalletError::from)?;
     Ok(SentTransaction {
         hash,
         chain_id: request.chain_id,
@@ -230,19 +205,21 @@ async fn poll(
 ) -> Result<Option<Settled>, PollProblem> {
     // Through the wallet: on another chain its node knows nothing of ours,
     // and "not found" there must not read as "replaced".
-    let chain_id = read_chain_id().await?;
+    let wallet = wallet();
+    let chain_id = wallet.chain_id().await.map_err(WalletError::from)?;
     if chain_id != sent.chain_id {
         return Err(PollProblem::OtherChain {
             expected: sent.chain_id,
             actual: chain_id,
         });
     }
-    if let Some(receipt) = receipt(sent.hash).await? {
+    if let Some(receipt) = wallet.receipt(sent.hash).await.map_err(WalletError::from)? {
         return Ok(Some(settle(receipt, request).await));
     }
-    let transaction: Option<TransactionInfo> = Eip1193
-        .request("eth_getTransactionByHash", [sent.hash])
-        .await?;
+    let transaction = wallet
+        .transaction(sent.hash)
+        .await
+        .map_err(WalletError::from)?;
     if let Some(transaction) = transaction {
         if transaction.from == sent.from {
             sent.nonce = Some(transaction.nonce.as_u64());
@@ -252,25 +229,22 @@ async fn poll(
     let Some(nonce) = sent.nonce else {
         return Ok(None);
     };
-    let mined_count: U64 = Eip1193
-        .request("eth_getTransactionCount", (sent.from, "latest"))
-        .await?;
-    if !nonce_used(nonce, mined_count.as_u64()) {
+    let mined_count = wallet
+        .mined_transaction_count(sent.from)
+        .await
+        .map_err(WalletError::from)?;
+    if !nonce_used(nonce, mined_count) {
         return Ok(None);
     }
     // Ours may have been mined between the two reads.
-    if let Some(receipt) = receipt(sent.hash).await? {
+    if let Some(receipt) = wallet.receipt(sent.hash).await.map_err(WalletError::from)? {
         return Ok(Some(settle(receipt, request).await));
     }
     Ok(Some(Settled::Replaced { nonce }))
 }
 
-async fn receipt(hash: H256) -> Result<Option<Receipt>, WalletError> {
-    Eip1193.request("eth_getTransactionReceipt", [hash]).await
-}
-
 async fn settle(receipt: Receipt, request: &TransactionRequest) -> Settled {
-    if receipt.status.map(|status| status.as_u64()) == Some(0) {
+    if receipt.reverted() {
         let block = receipt.block_number.map(|n| n.as_u64());
         return Settled::Reverted(replay_for_reason(request, block).await);
     }
@@ -280,12 +254,14 @@ async fn settle(receipt: Receipt, request: &TransactionRequest) -> Settled {
 /// A failed transaction is replayed with `eth_call` at its block to learn
 /// why it reverted.
 async fn replay_for_reason(request: &TransactionRequest, block: Option<u64>) -> RevertReason {
-    let block = block.map_or_else(|| json!("latest"), |n| json!(format!("0x{n:x}")));
-    let call = json!({ "from": request.from, "to": request.to, "data": to_hex(&request.data) });
-    match Eip1193
-        .request::<_, serde_json::Value>("eth_call", (call, block))
+    let Some(block) = block else {
+        return RevertReason::Empty;
+    };
+    let replay = wallet()
+        .call_as(&request.from, request.to, &request.data, block)
         .await
-    {
+        .map_err(WalletError::from);
+    match replay {
         Err(WalletError::Rpc(rpc)) => rpc
             .data
             .as_ref()
@@ -300,13 +276,11 @@ async fn replay_for_reason(request: &TransactionRequest, block: Option<u64>) -> 
 pub async fn transfers_with_senders(
     filter: serde_json::Value,
 ) -> Result<Vec<LoggedTransfer>, WalletError> {
-    let logs: Vec<Log> = Eip1193.request("eth_getLogs", [filter]).await?;
+    let wallet = wallet();
+    let logs = wallet.logs(filter).await?;
     let mut transfers = Vec::with_capacity(logs.len());
     for log in logs {
-        let transaction: Option<TransactionInfo> = Eip1193
-            .request("eth_getTransactionByHash", [log.transaction_hash])
-            .await?;
-        if let Some(transaction) = transaction {
+        if let Some(transaction) = wallet.transaction(log.transaction_hash).await? {
             transfers.push(LoggedTransfer {
                 topics: log.topics,
                 transaction_hash: log.transaction_hash,
@@ -319,26 +293,20 @@ pub async fn transfers_with_senders(
 }
 
 pub async fn block_number() -> Result<u64, WalletError> {
-    let number: U64 = Eip1193.request("eth_blockNumber", ()).await?;
-    Ok(number.as_u64())
+    Ok(wallet().block_number().await?)
 }
 
 pub async fn read_chain_id() -> Result<u64, WalletError> {
-    let chain_id: String = Eip1193.request("eth_chainId", ()).await?;
-    parse_chain_id(&chain_id)
-        .ok_or_else(|| WalletError::Decode(format!("{chain_id:?} is not a chain id")))
+    Ok(wallet().chain_id().await?)
 }
 
 /// Reads a contract through the wallet's node.
 pub async fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, WalletError> {
-    let call = json!({ "to": to, "data": to_hex(data) });
-    let answer: String = Eip1193.request("eth_call", (call, "latest")).await?;
-    from_hex(&answer).ok_or_else(|| WalletError::Decode(format!("{answer:?} is not hex")))
+    Ok(wallet().call(to, data).await?)
 }
 
 pub async fn code_at(address: Address) -> Result<Vec<u8>, WalletError> {
-    let answer: String = Eip1193.request("eth_getCode", (address, "latest")).await?;
-    from_hex(&answer).ok_or_else(|| WalletError::Decode(format!("{answer:?} is not hex")))
+    Ok(wallet().code_at(address).await?)
 }
 
 /// Waits without blocking the page.

@@ -49,8 +49,11 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
   const logPath = path.join(artifactsDir, 'stack.log')
   const log = createWriteStream(logPath)
   const child = spawn(devstackBinary, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout.pipe(log)
-  child.stderr.pipe(log)
+  // Two sources into one log: neither may end it, or the other's last lines
+  // are written after its end; it ends once the child's streams close.
+  child.stdout.pipe(log, { end: false })
+  child.stderr.pipe(log, { end: false })
+  const streamsClosed = new Promise((resolve) => child.on('close', resolve))
   let exited = null
   const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve() }))
 
@@ -69,6 +72,10 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
         await Promise.race([exit, sleep(15000)])
         if (!exited) process.kill(-child.pid, 'SIGKILL')
       }
+      await Promise.race([streamsClosed, sleep(5000)])
+      // A grandchild may still hold the pipes open: stop copying first.
+      child.stdout.unpipe(log)
+      child.stderr.unpipe(log)
       log.end()
     }
   }

@@ -87,6 +87,22 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('a file named "Artwork #1.png" is minted with its name percent-encoded, and resolves on the gateway', async () => {
+    const page = await mintPage(browser, stack)
+    const image = gradientPng(20)
+    const { tokenId, assetUri, metadataUri } = await mint(page, { name: 'Hash in the name', file: { name: 'Artwork #1.png', mimeType: 'image/png', buffer: image } })
+    assert.match(assetUri, /^ipfs:\/\/bafy[a-z0-9]+\/Artwork%20%231\.png$/)
+    // Read as any gateway or marketplace would: the URI's path, as written.
+    const metadata = await (await fetch(`${stack.storageUrl}/ipfs/${metadataUri.slice(7)}`)).json()
+    assert.equal(metadata.image, assetUri)
+    const served = await fetch(`${stack.storageUrl}/ipfs/${metadata.image.slice(7)}`)
+    assert.equal(served.status, 200)
+    assert.ok(Buffer.from(await served.arrayBuffer()).equals(image), 'the gateway serves the file, not a 404')
+    await page.goto(`${stack.appUrl}/token/${tokenId}`)
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    await page.context().close()
+  })
+
   it('mints to another owner when one is given', async () => {
     const page = await mintPage(browser, stack)
     const { tokenId } = await mint(page, {

@@ -31,7 +31,7 @@ pub fn deploy_minty(
     let data = minty_abi::deploy_data(name, symbol)?;
     let hash = rpc.send_transaction(deployer, None, &data)?;
     let receipt = rpc.wait_for_receipt(hash)?;
-    if !receipt.success {
+    if !receipt.succeeded() {
         return Err(DeployError::Reverted);
     }
     receipt.contract_address.ok_or(DeployError::NoAddress)

@@ -1,7 +1,9 @@
 //! A small blocking JSON-RPC client for talking to anvil (or any node).
 
-use ethers_core::types::{Address, H256, U256};
+use ethers_core::types::{Address, H256, U64};
 use minty::eth::hex::{from_hex, to_hex};
+use minty::eth::rpc::request_body;
+pub use minty::eth::rpc_answers::Receipt;
 use serde_json::{json, Value};
 use thiserror::Error;
 
@@ -21,15 +23,6 @@ pub enum RpcError {
     Unexpected { method: String, answer: String },
     #[error("transaction {0:?} was not mined in time")]
     NotMined(H256),
-}
-
-/// A mined transaction's receipt, reduced to what the stack and tests use.
-#[derive(Debug, Clone)]
-pub struct Receipt {
-    pub success: bool,
-    pub contract_address: Option<Address>,
-    /// (emitter, topics) of each log, in order.
-    pub logs: Vec<(Address, Vec<H256>)>,
 }
 
 pub struct RpcClient {
@@ -52,7 +45,7 @@ impl RpcClient {
     }
 
     pub fn request(&self, method: &str, params: Value) -> Result<Value, RpcError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let body = request_body(1, method, params);
         let answer: Value = match self.agent.post(&self.url).send_json(body) {
             Ok(response) => response.into_json().map_err(|e| self.unreachable(e))?,
             // Nodes answer JSON-RPC errors with HTTP 200, but some proxies use 4xx/5xx.
@@ -84,9 +77,9 @@ impl RpcClient {
 
     pub fn chain_id(&self) -> Result<u64, RpcError> {
         let answer = self.request("eth_chainId", json!([]))?;
-        parse_quantity(&answer)
+        serde_json::from_value::<U64>(answer.clone())
             .map(|id| id.as_u64())
-            .ok_or_else(|| unexpected("eth_chainId", &answer))
+            .map_err(|_| unexpected("eth_chainId", &answer))
     }
 
     pub fn accounts(&self) -> Result<Vec<Address>, RpcError> {
@@ -130,8 +123,8 @@ impl RpcClient {
         for _ in 0..300 {
             let answer = self.request("eth_getTransactionReceipt", json!([hash]))?;
             if !answer.is_null() {
-                return parse_receipt(&answer)
-                    .ok_or_else(|| unexpected("eth_getTransactionReceipt", &answer));
+                return serde_json::from_value(answer.clone())
+                    .map_err(|_| unexpected("eth_getTransactionReceipt", &answer));
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
@@ -152,25 +145,4 @@ pub fn parse_bytes(value: &Value) -> Option<Vec<u8>> {
         .as_str()
         .filter(|text| text.starts_with("0x"))
         .and_then(from_hex)
-}
-
-fn parse_quantity(value: &Value) -> Option<U256> {
-    U256::from_str_radix(value.as_str()?.strip_prefix("0x")?, 16).ok()
-}
-
-fn parse_receipt(value: &Value) -> Option<Receipt> {
-    let logs = value["logs"]
-        .as_array()?
-        .iter()
-        .map(|log| {
-            let emitter: Address = serde_json::from_value(log["address"].clone()).ok()?;
-            let topics: Vec<H256> = serde_json::from_value(log["topics"].clone()).ok()?;
-            Some((emitter, topics))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(Receipt {
-        success: value["status"].as_str() == Some("0x1"),
-        contract_address: serde_json::from_value(value["contractAddress"].clone()).ok(),
-        logs,
-    })
 }

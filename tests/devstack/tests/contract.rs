@@ -58,7 +58,7 @@ impl Chain {
         let receipt = self
             .transact(sender, &mint_token_call(owner, metadata_uri))
             .expect("mintToken is accepted");
-        assert!(receipt.success, "mintToken reverted: {receipt:?}");
+        assert!(receipt.succeeded(), "mintToken reverted: {receipt:?}");
         minted_token_id(self.minty, logs_of(&receipt)).expect("a mint emits Transfer from zero")
     }
 
@@ -77,7 +77,10 @@ impl Chain {
             .map(|answer| answer.to_string());
         let reason = revert_reason(simulation);
         match self.transact(from, data) {
-            Ok(receipt) => assert!(!receipt.success, "the transaction was mined as a success"),
+            Ok(receipt) => assert!(
+                !receipt.succeeded(),
+                "the transaction was mined as a success"
+            ),
             Err(error) => assert!(matches!(error, RpcError::Node { .. }), "{error}"),
         }
         reason
@@ -128,10 +131,7 @@ fn start_anvil() -> Anvil {
 }
 
 fn logs_of(receipt: &Receipt) -> impl Iterator<Item = (Address, &[H256])> {
-    receipt
-        .logs
-        .iter()
-        .map(|(emitter, topics)| (*emitter, topics.as_slice()))
+    receipt.log_topics()
 }
 
 /// The reason a call or transaction reverted, decoded from the revert data
@@ -247,7 +247,7 @@ fn safe_transfer_moves_the_token_and_logs_it() {
         .transact(alice, &safe_transfer_from_call(alice, bob, token))
         .expect("the owner may transfer");
 
-    assert!(receipt.success);
+    assert!(receipt.succeeded());
     let transfers: Vec<Transfer> = logs_of(&receipt)
         .filter(|(emitter, _)| *emitter == chain.minty)
         .filter_map(|(_, topics)| decode_transfer(topics))
