@@ -12,7 +12,7 @@ use crate::mint::{
     MintError, MintStage, MintTarget, MintedToken, UploadedNft,
 };
 use crate::nft::mint_details::MintDetails;
-use crate::nft::mint_journal::{MintRecord, MintState};
+use crate::nft::mint_journal::{MintRecord, MintState, Resume};
 use crate::settings::api_token::ApiToken;
 use crate::storage::nft_storage::NftStorage;
 use crate::wallet::contract_check::ensure_erc721;
@@ -31,6 +31,22 @@ pub struct MintRequest {
     pub another_copy: bool,
 }
 
+/// An interrupted mint and what it waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingMint {
+    pub record: MintRecord,
+    /// [`Resume::AskCreator`] or [`Resume::WaitForChain`].
+    pub waits_for: Resume,
+}
+
+impl WaitingMint {
+    /// Only a record that was never sent, or that the chain shows was not,
+    /// may be sent from here: a sent one is only ever watched.
+    pub fn can_send(&self) -> bool {
+        self.waits_for == Resume::AskCreator && files_stored(&self.record)
+    }
+}
+
 #[derive(Clone)]
 enum MintRun {
     New(MintRequest),
@@ -45,9 +61,10 @@ pub struct MintJob {
     pub stage: RwSignal<Option<MintStage>>,
     pub error: RwSignal<Option<MintError>>,
     pub minted: RwSignal<Option<MintedToken>>,
-    /// Interrupted mints that wait for the creator: files stored but not
-    /// sent, or stopped before the files were stored.
-    pub waiting: RwSignal<Vec<MintRecord>>,
+    /// Interrupted mints that wait for the creator, each with why: files
+    /// stored but not sent, stopped before the files were stored, or on a
+    /// chain the wallet is not on.
+    pub waiting: RwSignal<Vec<WaitingMint>>,
     last_request: StoredValue<Option<MintRequest>, LocalStorage>,
     run: Action<MintRun, ()>,
 }
@@ -69,7 +86,7 @@ impl MintJob {
                     MintRun::Resume(records) => resume(records, waiting, report).await,
                     MintRun::Send(record) => {
                         let mut record = *record;
-                        waiting.update(|list| list.retain(|r| r.id != record.id));
+                        waiting.update(|list| list.retain(|w| w.record.id != record.id));
                         send_mint(&mut record, &journal_store::save, report)
                             .await
                             .map(Some)
@@ -121,21 +138,32 @@ impl MintJob {
         }
     }
 
-    /// Mints an interrupted record whose files are stored.
-    pub fn send_waiting(self, record: MintRecord) {
+    /// Carries on with an interrupted mint: sends one whose files are
+    /// stored and that was never sent; otherwise tries the resume again
+    /// (after the creator switched the wallet back, say).
+    pub fn continue_waiting(self, waiting: WaitingMint) {
         if self.run.pending().get_untracked() {
             return;
         }
         self.error.set(None);
         self.minted.set(None);
-        self.run.dispatch_local(MintRun::Send(Box::new(record)));
+        let id = waiting.record.id;
+        self.waiting
+            .update(|list| list.retain(|w| w.record.id != id));
+        if waiting.can_send() {
+            self.run
+                .dispatch_local(MintRun::Send(Box::new(waiting.record)));
+        } else {
+            self.run
+                .dispatch_local(MintRun::Resume(vec![waiting.record]));
+        }
     }
 
     /// Forgets an interrupted mint.
     pub fn dismiss_waiting(self, id: u64) {
         journal_store::remove(id);
         self.waiting
-            .update(|list| list.retain(|record| record.id != id));
+            .update(|list| list.retain(|w| w.record.id != id));
     }
 
     /// A form error found before anything started.
@@ -239,23 +267,18 @@ fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
 /// chain first; the rest wait for the creator.
 async fn resume(
     records: Vec<MintRecord>,
-    waiting: RwSignal<Vec<MintRecord>>,
+    waiting: RwSignal<Vec<WaitingMint>>,
     report: impl Fn(MintStage) + Clone,
 ) -> Result<Option<MintedToken>, MintError> {
     let mut minted = None;
     let wallet_chain = read_chain_id().await.ok();
     for mut record in records {
-        // Through a wallet on another chain, "not found" would mean nothing.
-        if wallet_chain != Some(record.chain_id) {
-            waiting.update(|list| list.push(record));
-            continue;
-        }
-        match record.state {
-            MintState::Sent => {
+        match record.resume(wallet_chain) {
+            Some(Resume::Follow) => {
                 minted =
                     Some(follow_mint(&mut record, &journal_store::save, report.clone()).await?);
             }
-            MintState::Signing => match find_sent_mint(&record).await? {
+            Some(Resume::LookOnChain) => match find_sent_mint(&record).await? {
                 Some(token) => {
                     record.state = MintState::Minted {
                         token_id: token.token_id,
@@ -264,9 +287,17 @@ async fn resume(
                     journal_store::save(&record);
                     minted = Some(token);
                 }
-                None => waiting.update(|list| list.push(record)),
+                None => waiting.update(|list| {
+                    list.push(WaitingMint {
+                        record,
+                        waits_for: Resume::AskCreator,
+                    })
+                }),
             },
-            _ => waiting.update(|list| list.push(record)),
+            Some(waits_for @ (Resume::AskCreator | Resume::WaitForChain)) => {
+                waiting.update(|list| list.push(WaitingMint { record, waits_for }))
+            }
+            None => {}
         }
     }
     Ok(minted)

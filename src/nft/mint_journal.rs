@@ -88,6 +88,38 @@ impl MintRecord {
     }
 }
 
+/// What a reload does with an unfinished record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// Watch the sent transaction; never send it again.
+    Follow,
+    /// The wallet may have sent it before the reload: look for the token
+    /// on the chain before offering to send.
+    LookOnChain,
+    /// Wait for the creator: mint the stored files, or choose the file again.
+    AskCreator,
+    /// The wallet is on another chain, whose node knows nothing of this
+    /// mint; "not found" there would mean nothing.
+    WaitForChain,
+}
+
+impl MintRecord {
+    /// `None` for a settled record.
+    pub fn resume(&self, wallet_chain: Option<u64>) -> Option<Resume> {
+        if !self.is_unfinished() {
+            return None;
+        }
+        if wallet_chain != Some(self.chain_id) {
+            return Some(Resume::WaitForChain);
+        }
+        Some(match (&self.state, self.transaction) {
+            (MintState::Sent, Some(_)) => Resume::Follow,
+            (MintState::Signing, _) => Resume::LookOnChain,
+            _ => Resume::AskCreator,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintJournal {
     pub records: Vec<MintRecord>,
@@ -232,6 +264,37 @@ mod tests {
         ));
         let ids: Vec<u64> = journal.unfinished().map(|r| r.id).collect();
         assert_eq!(ids, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_reload_watches_what_was_sent_and_looks_before_sending_again() {
+        let mut sent = record(1, MintState::Sent);
+        sent.transaction = Some(SentTransaction {
+            hash: H256::repeat_byte(1),
+            chain_id: 31337,
+            from: Address::repeat_byte(2),
+            nonce: None,
+            send_block: 12,
+        });
+        assert_eq!(sent.resume(Some(31337)), Some(Resume::Follow));
+        assert_eq!(
+            record(2, MintState::Signing).resume(Some(31337)),
+            Some(Resume::LookOnChain)
+        );
+        assert_eq!(
+            record(3, MintState::Uploading).resume(Some(31337)),
+            Some(Resume::AskCreator)
+        );
+        assert_eq!(sent.resume(Some(1)), Some(Resume::WaitForChain));
+        assert_eq!(sent.resume(None), Some(Resume::WaitForChain));
+        let done = record(
+            4,
+            MintState::Minted {
+                token_id: U256::one(),
+                hash: H256::zero(),
+            },
+        );
+        assert_eq!(done.resume(Some(31337)), None);
     }
 
     #[test]

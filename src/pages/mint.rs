@@ -7,11 +7,12 @@ use web_sys::File;
 
 use crate::app::SettingsContext;
 use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard};
-use crate::jobs::mint_job::files_stored;
 use crate::jobs::{MintJob, MintRequest};
 use crate::mint::{MintError, MintTarget};
 use crate::nft::mint_details::MintFormInput;
+use crate::nft::mint_journal::Resume;
 use crate::settings::api_token::load_api_token;
+use crate::settings::chains::chain_label;
 use crate::settings::is_nft_storage_classic;
 use crate::storage::StorageError;
 use crate::wallet::WalletContext;
@@ -111,25 +112,34 @@ fn WaitingMints() -> impl IntoView {
     let job = expect_context::<MintJob>();
     let busy = Signal::derive(move || job.running());
     view! {
-        <For each=move || job.waiting.get() key=|record| record.id let:record>
+        <For each=move || job.waiting.get() key=|waiting| waiting.record.id let:waiting>
             {
-                let id = record.id;
-                let stored = files_stored(&record);
-                let sentence = if stored {
-                    format!("\u{201c}{}\u{201d} was uploaded but not minted before the page was closed.", record.name)
-                } else {
-                    format!("\u{201c}{}\u{201d} stopped before its files were stored: choose the file again to mint it.", record.name)
+                let id = waiting.record.id;
+                let name = &waiting.record.name;
+                let (sentence, action) = match waiting.waits_for {
+                    Resume::WaitForChain => (
+                        format!("\u{201c}{name}\u{201d} was interrupted on {}: switch your wallet to it to carry on.", chain_label(waiting.record.chain_id)),
+                        Some("Carry on"),
+                    ),
+                    _ if waiting.can_send() => (
+                        format!("\u{201c}{name}\u{201d} was uploaded but not minted before the page was closed."),
+                        Some("Mint it"),
+                    ),
+                    _ => (
+                        format!("\u{201c}{name}\u{201d} stopped before its files were stored: choose the file again to mint it."),
+                        None,
+                    ),
                 };
-                let record = StoredValue::new(record);
+                let waiting = StoredValue::new(waiting);
                 view! {
                     <section class="card warning" data-testid="waiting-mint">
                         <p>{sentence}</p>
                         <div class="actions">
-                            <Show when=move || stored>
-                                <button type="button" class="button primary" data-testid="waiting-mint-send" disabled=busy on:click=move |_| job.send_waiting(record.get_value())>
-                                    "Mint it"
+                            {action.map(|label| view! {
+                                <button type="button" class="button primary" data-testid="waiting-mint-continue" disabled=busy on:click=move |_| job.continue_waiting(waiting.get_value())>
+                                    {label}
                                 </button>
-                            </Show>
+                            })}
                             <button type="button" class="button" data-testid="waiting-mint-dismiss" disabled=busy on:click=move |_| job.dismiss_waiting(id)>
                                 "Forget it"
                             </button>

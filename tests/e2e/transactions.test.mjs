@@ -229,7 +229,7 @@ describe('a sent mint is never lost or doubled', () => {
     await page.reload()
     await page.getByTestId('waiting-mint').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('waiting-mint').innerText(), /Reloaded before sending.*uploaded but not minted/s)
-    await page.getByTestId('waiting-mint-send').click()
+    await page.getByTestId('waiting-mint-continue').click()
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
     assert.equal(uploads(requests, stack).length, uploadsBefore, 'nothing uploaded again')
     assert.equal(await totalSupply(stack.rpcUrl, MINTY), supply + 1, 'exactly one token')
