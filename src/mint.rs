@@ -249,16 +249,6 @@ pub struct MintTarget {
     pub account: String,
 }
 
-impl MintTarget {
-    pub fn of(record: &MintRecord) -> MintTarget {
-        MintTarget {
-            chain_id: record.chain_id,
-            contract: record.contract,
-            account: record.account.clone(),
-        }
-    }
-}
-
 /// The `mintToken` transaction a record asks for.
 fn mint_request(record: &MintRecord) -> Result<TransactionRequest, MintError> {
     let metadata_path = record
@@ -323,20 +313,18 @@ pub async fn send_mint(
     record.transaction = Some(sent);
     record.state = MintState::Sent;
     save(record);
-    follow_mint(record, save, report).await
+    follow_mint(record, sent, save, report).await
 }
 
 /// Follows a record's sent transaction to its token, through replacement
 /// and retries, and writes how it ended to the journal.
 pub async fn follow_mint(
     record: &mut MintRecord,
+    mut sent: SentTransaction,
     save: &impl Fn(&MintRecord),
     report: impl Fn(MintStage) + Clone,
 ) -> Result<MintedToken, MintError> {
     let request = mint_request(record)?;
-    let Some(mut sent) = record.transaction else {
-        return Err(MintError::NotSent(SendError::Rejected));
-    };
     let outcome = follow_sent(&mut sent, &request, record.contract, record.owner, report).await;
     record.transaction = Some(sent);
     record.state = match &outcome {

@@ -275,8 +275,13 @@ async fn resume(
     for mut record in records {
         match record.resume(wallet_chain) {
             Some(Resume::Follow) => {
-                minted =
-                    Some(follow_mint(&mut record, &journal_store::save, report.clone()).await?);
+                // `Follow` is only planned for a record that holds its transaction.
+                if let Some(sent) = record.transaction {
+                    let token =
+                        follow_mint(&mut record, sent, &journal_store::save, report.clone())
+                            .await?;
+                    minted = Some(token);
+                }
             }
             Some(Resume::LookOnChain) => match find_sent_mint(&record).await? {
                 Some(token) => {

@@ -157,11 +157,18 @@ pub async fn send(
         .request("eth_sendTransaction", [transaction])
         .await
         .map_err(WalletError::from)?;
+    // The nonce the wallet chose, read at once so the journal holds it
+    // before anything can replace the transaction; if the node does not
+    // show it yet, `watch` fills it in.
+    let nonce = match wallet.transaction(hash).await {
+        Ok(Some(transaction)) if transaction.from == from => Some(transaction.nonce.as_u64()),
+        _ => None,
+    };
     Ok(SentTransaction {
         hash,
         chain_id: request.chain_id,
         from,
-        nonce: None,
+        nonce,
         send_block,
     })
 }
