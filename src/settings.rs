@@ -86,6 +86,8 @@ pub enum SettingsError {
     Empty { key: &'static str },
     #[error("The API token is empty: paste the token your storage service gave you.")]
     EmptyApiToken,
+    #[error("The API token was not saved for {endpoint}: a token is only sent over https, or over http to this computer (localhost), where the network cannot read it. Set the storage endpoint's https:// address first.")]
+    TokenNeedsHttps { endpoint: String },
 }
 
 /// The configuration in effect.
@@ -299,23 +301,16 @@ fn address_in(key: &'static str, value: &str) -> Result<Address, SettingsError> 
     })
 }
 
+/// An http(s) URL with a host, as the browser's URL parser reads it (see
+/// [`api_token::origin_of`]); kept as typed.
 fn url_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
-    let lower = value.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with('/')
-                && !value.chars().any(char::is_whitespace) =>
-        {
-            Ok(value.to_owned())
-        }
-        _ => Err(SettingsError::InvalidUrl {
+    if api_token::origin_of(value).is_some() && !value.chars().any(char::is_whitespace) {
+        Ok(value.to_owned())
+    } else {
+        Err(SettingsError::InvalidUrl {
             key,
             value: value.to_owned(),
-        }),
+        })
     }
 }
 

@@ -5,7 +5,10 @@
 //! a log line or an error message.
 
 #[cfg(target_arch = "wasm32")]
-use super::local_storage::{self, StorageError};
+use super::{
+    local_storage::{self, SaveError, StorageError},
+    SettingsError,
+};
 
 #[cfg(target_arch = "wasm32")]
 const KEY: &str = "minty.api_token";
@@ -25,10 +28,11 @@ impl ApiToken {
         &self.token
     }
 
-    /// A token for `endpoint`; `None` when blank or the endpoint has no origin.
+    /// A token for `endpoint`; `None` when blank, or when the endpoint is no
+    /// origin a token may go to (see [`token_origin`]).
     pub fn new(token: &str, endpoint: &str) -> Option<Self> {
         let token = token.trim();
-        let endpoint = origin_of(endpoint)?;
+        let endpoint = token_origin(endpoint)?;
         (!token.is_empty()).then(|| Self {
             token: token.to_owned(),
             endpoint,
@@ -42,7 +46,7 @@ impl ApiToken {
 
     /// Whether it may be sent to `endpoint`: only to the origin it was saved for.
     pub fn belongs_to(&self, endpoint: &str) -> bool {
-        origin_of(endpoint).as_deref() == Some(self.endpoint.as_str())
+        token_origin(endpoint).as_deref() == Some(self.endpoint.as_str())
     }
 
     /// "eyJh…•••…x9Q": enough to recognise it, too little to use it.
@@ -63,18 +67,51 @@ impl std::fmt::Debug for ApiToken {
     }
 }
 
-/// `scheme://host[:port]`, lower-cased, of an http(s) URL.
+/// The origin (`scheme://host[:port]`) of an http(s) URL, as the browser
+/// itself reads it. Parsing by hand once let `https://evil.example\@api.nft.storage`
+/// pass as api.nft.storage, while the browser sends it to evil.example
+/// (WHATWG URL reads `\` as `/` in http(s) URLs). So the browser's own
+/// parser decides in the app, and the `url` crate, which implements the same
+/// WHATWG standard, in native builds and tests.
 pub fn origin_of(url: &str) -> Option<String> {
-    let url = url.trim();
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
-        return None;
+    let origin = whatwg_origin(url.trim())?;
+    (origin.starts_with("https://") || origin.starts_with("http://")).then_some(origin)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn whatwg_origin(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|url| url.origin())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn whatwg_origin(url: &str) -> Option<String> {
+    let origin = url::Url::parse(url).ok()?.origin();
+    origin.is_tuple().then(|| origin.ascii_serialization())
+}
+
+/// The origin a token saved for `endpoint` may be sent to: any https
+/// origin, and plain http only to this machine (loopback), where nothing
+/// on the network can read it.
+pub fn token_origin(endpoint: &str) -> Option<String> {
+    let origin = origin_of(endpoint)?;
+    match origin.strip_prefix("http://") {
+        Some(authority) if !is_loopback(authority) => None,
+        _ => Some(origin),
     }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    // Credentials in a URL ("user@host") are not part of the origin.
-    let host = authority.rsplit('@').next()?.to_ascii_lowercase();
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// `host[:port]` of a parsed origin: localhost, 127.0.0.0/8 or [::1].
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The saved token, whichever endpoint it belongs to.
@@ -83,16 +120,18 @@ pub fn load_api_token() -> Option<ApiToken> {
     local_storage::get(KEY).and_then(|json| serde_json::from_str(&json).ok())
 }
 
-/// Saves a non-blank token for `endpoint`; `Ok(None)` when it was blank and
-/// nothing was saved.
+/// Saves a non-blank token for `endpoint`, if a token may go there.
 #[cfg(target_arch = "wasm32")]
-pub fn save_api_token(token: &str, endpoint: &str) -> Result<Option<ApiToken>, StorageError> {
-    let Some(token) = ApiToken::new(token, endpoint) else {
-        return Ok(None);
-    };
+pub fn save_api_token(token: &str, endpoint: &str) -> Result<ApiToken, SaveError> {
+    if token.trim().is_empty() {
+        return Err(SettingsError::EmptyApiToken.into());
+    }
+    let token = ApiToken::new(token, endpoint).ok_or_else(|| SettingsError::TokenNeedsHttps {
+        endpoint: endpoint.to_owned(),
+    })?;
     let json = serde_json::to_string(&token).expect("a token serializes");
     local_storage::set(KEY, &json)?;
-    Ok(Some(token))
+    Ok(token)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -135,5 +174,53 @@ mod tests {
         );
         assert_eq!(origin_of("javascript:alert(1)"), None);
         assert!(ApiToken::new("secret", "not a url").is_none());
+    }
+
+    #[test]
+    fn a_backslash_before_the_at_sign_is_a_path_as_browsers_parse_it() {
+        // WHATWG URL: in http(s) URLs "\" is "/", so the host is evil.example
+        // and "@api.nft.storage" is only a path; the browser sends it there.
+        let disguised = "https://evil.example\\@api.nft.storage";
+        assert_eq!(origin_of(disguised), Some("https://evil.example".into()));
+        let token = ApiToken::new("secret", ENDPOINT).unwrap();
+        assert!(!token.belongs_to(disguised));
+        assert!(!token.belongs_to("https://evil.example\\.api.nft.storage"));
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        for loopback in [
+            "http://127.0.0.1:8787",
+            "http://localhost:8787",
+            "http://[::1]:8787",
+            "http://127.1.2.3",
+        ] {
+            assert!(
+                ApiToken::new("secret", loopback).is_some(),
+                "{loopback} is this machine"
+            );
+        }
+        for remote in [
+            "http://api.nft.storage",
+            "http://192.168.1.10:5001",
+            "http://localhost.evil.example",
+        ] {
+            assert!(
+                ApiToken::new("secret", remote).is_none(),
+                "{remote} would carry the token in clear text"
+            );
+        }
+    }
+
+    #[test]
+    fn origins_are_normalised_as_browsers_do() {
+        assert_eq!(
+            origin_of("HTTPS://API.NFT.STORAGE:443/upload"),
+            Some("https://api.nft.storage".into())
+        );
+        assert_eq!(
+            origin_of("https://user:pass@api.nft.storage/"),
+            Some("https://api.nft.storage".into())
+        );
     }
 }

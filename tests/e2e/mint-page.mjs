@@ -6,7 +6,7 @@ import { STORAGE_TOKEN, openApp } from './harness.mjs'
 /// `endpoint` (the stack's storage service unless said otherwise).
 export async function mintPage (browser, stack, { token = STORAGE_TOKEN, endpoint = stack.storageUrl, viewport } = {}) {
   const page = await openApp(browser, stack, { viewport })
-  await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token, endpoint })
+  if (token) await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token, endpoint })
   await page.goto(stack.appUrl + '/mint')
   await page.getByTestId('connect-wallet').click()
   await page.getByTestId('wallet-account').waitFor()

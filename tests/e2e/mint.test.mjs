@@ -168,6 +168,48 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('an endpoint disguised with "\\@" does not get the token of the origin it imitates', async () => {
+    // The browser reads "http://127.0.0.2:P\\@127.0.0.1:P" as host 127.0.0.2
+    // (WHATWG URL: "\\" is "/"), so the token saved for 127.0.0.1:P must not go.
+    const page = await mintPage(browser, stack)
+    const disguised = `http://127.0.0.2:${ports.storage}\\@127.0.0.1:${ports.storage}`
+    await page.evaluate((endpoint) => localStorage.setItem('minty.storage_endpoint', endpoint), disguised)
+    await page.reload()
+    await page.getByTestId('mint-form').waitFor()
+    const requests = recordRequests(page)
+    await fillForm(page, { name: 'Disguised', file: { name: 'd.png', mimeType: 'image/png', buffer: gradientPng(4) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    assert.match(await page.getByTestId('mint-error').innerText(), /is not sent there/)
+    assert.ok(requests.every((request) => !request.headers.authorization), 'no request carried the token')
+    assert.ok(requests.every((request) => !request.url.startsWith('http://127.0.0.2')), 'nothing went to the disguised host')
+    await page.context().close()
+  })
+
+  it('a token is never saved or sent for plain http off this machine', async () => {
+    const page = await mintPage(browser, stack, { token: null })
+    const requests = recordRequests(page)
+    // A hand-made saved token for a plain-http host elsewhere, as an older
+    // version might have stored it: the app must still not send it.
+    await page.evaluate(() => {
+      localStorage.setItem('minty.storage_endpoint', 'http://storage.example:8787')
+      localStorage.setItem('minty.api_token', JSON.stringify({ token: 'test-token', endpoint: 'http://storage.example:8787' }))
+    })
+    await page.reload()
+    await page.getByTestId('mint-form').waitFor()
+    await fillForm(page, { name: 'Clear text', file: { name: 'c.png', mimeType: 'image/png', buffer: gradientPng(4) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    assert.ok(requests.every((request) => !request.url.includes('storage.example')), 'nothing was sent to storage.example')
+    assert.ok(requests.every((request) => !request.headers.authorization), 'no request carried the token')
+
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('api-token-input').fill('test-token')
+    await page.getByTestId('save-api-token').click()
+    await page.getByText(/only sent over https, or over http to this computer/).waitFor()
+    await page.context().close()
+  })
+
   it('a storage service that answers with another CID is refused before minting', async () => {
     const page = await mintPage(browser, stack)
     await stack.storageSwitch('lie-about-cids', true)

@@ -7,7 +7,6 @@ use crate::components::FieldOutcome;
 use crate::settings::{
     api_token::{forget_api_token, load_api_token, save_api_token},
     local_storage::SaveError,
-    SettingsError,
 };
 
 #[component]
@@ -19,16 +18,12 @@ pub fn ApiTokenSetting() -> impl IntoView {
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
-        let result = match save_api_token(&draft.get_untracked(), &endpoint) {
-            Ok(Some(saved)) => {
-                token.set(Some(saved));
-                // The secret leaves the page's DOM once it is stored.
-                draft.set(String::new());
-                Ok("Saved")
-            }
-            Ok(None) => Err(SettingsError::EmptyApiToken.into()),
-            Err(error) => Err(error.into()),
-        };
+        let result = save_api_token(&draft.get_untracked(), &endpoint).map(|saved| {
+            token.set(Some(saved));
+            // The secret leaves the page's DOM once it is stored.
+            draft.set(String::new());
+            "Saved"
+        });
         outcome.set(Some(result));
     };
     let forget = move |_| {
