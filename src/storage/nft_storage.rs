@@ -87,7 +87,13 @@ impl StorageProvider for NftStorage {
             return Err(unreachable());
         }
         let body = request.response_text().ok().flatten().unwrap_or_default();
-        read_upload_answer(&self.endpoint, status, &body, expected_root)
+        read_upload_answer(
+            &self.endpoint,
+            status,
+            &body,
+            expected_root,
+            self.token.expose(),
+        )
     }
 
     /// nft.storage's public `GET /check/{cid}`: 200 when it holds the CID,
