@@ -34,7 +34,7 @@ pub enum StorageError {
     BadAnswer { endpoint: String, detail: String },
     #[error(
         "The storage service stored the upload as {theirs}, but this app computed {ours}. \
-         Nothing was minted: the service changed the data, so its address cannot be trusted."
+         No transaction was sent: the service changed the data, so its address cannot be trusted."
     )]
     CidMismatch { ours: Cid, theirs: String },
 }
