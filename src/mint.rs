@@ -24,6 +24,7 @@ use crate::ipfs::uri::{IpfsPath, UriError};
 use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
 use crate::nft::mint_details::{MintDetails, MintFormError};
 use crate::nft::mint_journal::{MintRecord, MintState, StoredRoot};
+use crate::storage::retry::RetryNotice;
 use crate::storage::{StorageError, StorageProvider};
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
@@ -45,6 +46,8 @@ pub enum MintStage {
         total: u64,
     },
     UploadingMetadata,
+    /// An upload failed in a way that may pass next time; waiting to retry.
+    UploadRetrying(RetryNotice),
     CheckingContract,
     AwaitingSignature,
     /// Sent: from here on the page names the transaction in every message.
@@ -152,6 +155,7 @@ async fn store_file(
     storage: &impl StorageProvider,
     on_hashing: impl FnMut(u64, u64),
     on_upload: impl FnMut(u64, u64) + 'static,
+    on_retry: impl Fn(RetryNotice),
 ) -> Result<StoredRoot, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
     // Checked before the upload, so a name no URI can carry costs nothing.
@@ -160,7 +164,7 @@ async fn store_file(
         reason,
     })?;
     storage
-        .upload_car(&packed.car, &packed.root, on_upload)
+        .upload_car(&packed.car, &packed.root, on_upload, on_retry)
         .await?;
     Ok(StoredRoot {
         cid: packed.root.to_string(),
@@ -180,18 +184,30 @@ pub async fn upload_nft(
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<UploadedNft, MintError> {
     let (hashing, uploading) = (report.clone(), report.clone());
+    let retrying = |notice| report(MintStage::UploadRetrying(notice));
     let asset = store_file(
         file,
         &file.name(),
         storage,
         move |done, total| hashing(MintStage::HashingAsset { done, total }),
         move |done, total| uploading(MintStage::UploadingAsset { done, total }),
+        retrying,
     )
     .await?;
 
     report(MintStage::UploadingMetadata);
     let preview = match preview {
-        Some(image) => Some(store_file(image, &image.name(), storage, |_, _| {}, |_, _| {}).await?),
+        Some(image) => Some(
+            store_file(
+                image,
+                &image.name(),
+                storage,
+                |_, _| {},
+                |_, _| {},
+                retrying,
+            )
+            .await?,
+        ),
         None => None,
     };
     let metadata = NftMetadata::for_asset(
@@ -209,6 +225,7 @@ pub async fn upload_nft(
         storage,
         |_, _| {},
         |_, _| {},
+        retrying,
     )
     .await?;
     Ok(UploadedNft {

@@ -3,6 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
+pub mod retry;
 pub mod upload_answer;
 
 use cid::Cid;
@@ -47,12 +48,14 @@ pub trait StorageProvider {
     fn endpoint(&self) -> &str;
 
     /// Uploads `car`, whose root is `expected_root`, reporting (bytes sent,
-    /// total). Refuses an answer that names any other root.
+    /// total), and each wait before another attempt (see [`retry`]).
+    /// Refuses an answer that names any other root.
     async fn upload_car(
         &self,
         car: &web_sys::Blob,
         expected_root: &Cid,
         on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(retry::RetryNotice),
     ) -> Result<(), StorageError>;
 
     /// Whether the service still holds `root`, so an upload from an earlier

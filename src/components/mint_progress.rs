@@ -2,13 +2,15 @@
 //! move, and the transaction, named by its hash, as soon as the wallet has
 //! sent it.
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 
 use crate::components::TransactionStatus;
 use crate::mint::MintStage;
 
-fn describe(stage: &MintStage) -> (&'static str, Option<(u64, u64)>) {
-    match stage {
+fn describe(stage: &MintStage) -> (Cow<'static, str>, Option<(u64, u64)>) {
+    let (label, progress): (&'static str, _) = match stage {
         MintStage::HashingAsset { done, total } => {
             ("Computing the file's CID…", Some((*done, *total)))
         }
@@ -23,7 +25,9 @@ fn describe(stage: &MintStage) -> (&'static str, Option<(u64, u64)>) {
             "The transaction was replaced in your wallet (sped up or cancelled); finding what the replacement did…",
             None,
         ),
-    }
+        MintStage::UploadRetrying(notice) => return (format!("{notice}…").into(), None),
+    };
+    (label.into(), progress)
 }
 
 #[component]

@@ -6,20 +6,32 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use std::time::Duration;
+
 use cid::Cid;
-use js_sys::Promise;
+use js_sys::{Math, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
 
+use super::retry::{next_wait, parse_retry_after, AttemptFailure, RetryNotice};
 use super::upload_answer::read_upload_answer;
 use super::{StorageError, StorageProvider};
 use crate::settings::api_token::ApiToken;
+use crate::wallet::transactions::sleep;
 
 pub struct NftStorage {
     /// Base URL of the API, without a trailing slash.
     endpoint: String,
     token: ApiToken,
+}
+
+/// What one attempt got back; status 0 means no answer at all (a refused
+/// or dropped connection, or a CORS refusal).
+struct AttemptAnswer {
+    status: u16,
+    body: String,
+    retry_after: Option<Duration>,
 }
 
 impl NftStorage {
@@ -29,23 +41,40 @@ impl NftStorage {
             token,
         }
     }
-}
 
-impl StorageProvider for NftStorage {
-    fn endpoint(&self) -> &str {
-        &self.endpoint
+    /// The service as the user knows it: the endpoint's host.
+    fn service_name(&self) -> String {
+        let without_scheme = self
+            .endpoint
+            .split_once("://")
+            .map_or(self.endpoint.as_str(), |(_, rest)| rest);
+        without_scheme
+            .split('/')
+            .next()
+            .unwrap_or(without_scheme)
+            .to_owned()
     }
 
-    async fn upload_car(
+    fn read(&self, answer: &AttemptAnswer, expected_root: &Cid) -> Result<(), StorageError> {
+        read_upload_answer(
+            &self.endpoint,
+            answer.status,
+            &answer.body,
+            expected_root,
+            self.token.expose(),
+        )
+    }
+
+    /// One `POST /upload`, with XMLHttpRequest rather than fetch: only it
+    /// reports upload progress.
+    async fn attempt_upload(
         &self,
         car: &Blob,
-        expected_root: &Cid,
-        mut on_progress: impl FnMut(u64, u64) + 'static,
-    ) -> Result<(), StorageError> {
+        on_progress: Rc<RefCell<impl FnMut(u64, u64) + 'static>>,
+    ) -> Result<AttemptAnswer, StorageError> {
         let unreachable = || StorageError::Unreachable {
             endpoint: self.endpoint.clone(),
         };
-        // XMLHttpRequest rather than fetch: only it reports upload progress.
         let request = XmlHttpRequest::new().map_err(|_| unreachable())?;
         request
             .open("POST", &format!("{}/upload", self.endpoint))
@@ -59,7 +88,7 @@ impl StorageProvider for NftStorage {
 
         let total = car.size() as u64;
         let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
-            on_progress(event.loaded() as u64, total);
+            (on_progress.borrow_mut())(event.loaded() as u64, total);
         });
         if let Ok(upload) = request.upload() {
             upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
@@ -81,19 +110,59 @@ impl StorageProvider for NftStorage {
         drop(progress);
         drop(finished);
 
-        let status = request.status().map_err(|_| unreachable())?;
-        if status == 0 {
-            // Network failure, refused connection or a CORS refusal.
-            return Err(unreachable());
+        // Readable across origins only when the service exposes it
+        // (Access-Control-Expose-Headers); otherwise the backoff applies.
+        let retry_after = request
+            .get_response_header("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|value| parse_retry_after(&value));
+        Ok(AttemptAnswer {
+            status: request.status().map_err(|_| unreachable())?,
+            body: request.response_text().ok().flatten().unwrap_or_default(),
+            retry_after,
+        })
+    }
+}
+
+impl StorageProvider for NftStorage {
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    async fn upload_car(
+        &self,
+        car: &Blob,
+        expected_root: &Cid,
+        on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(RetryNotice),
+    ) -> Result<(), StorageError> {
+        let on_progress = Rc::new(RefCell::new(on_progress));
+        let mut attempt = 1;
+        loop {
+            let answer = self.attempt_upload(car, on_progress.clone()).await?;
+            let failure = match answer.status {
+                0 => AttemptFailure::Network,
+                200..=299 => return self.read(&answer, expected_root),
+                status => AttemptFailure::Status(status),
+            };
+            let Some(wait) = next_wait(attempt, failure, answer.retry_after, Math::random()) else {
+                return match failure {
+                    AttemptFailure::Network => Err(StorageError::Unreachable {
+                        endpoint: self.endpoint.clone(),
+                    }),
+                    AttemptFailure::Status(_) => self.read(&answer, expected_root),
+                };
+            };
+            attempt += 1;
+            on_retry(RetryNotice {
+                service: self.service_name(),
+                failure,
+                wait,
+                next_attempt: attempt,
+            });
+            sleep(wait).await;
         }
-        let body = request.response_text().ok().flatten().unwrap_or_default();
-        read_upload_answer(
-            &self.endpoint,
-            status,
-            &body,
-            expected_root,
-            self.token.expose(),
-        )
     }
 
     /// nft.storage's public `GET /check/{cid}`: 200 when it holds the CID,

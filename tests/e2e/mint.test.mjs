@@ -156,6 +156,45 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('a rate-limited upload (429 twice) waits as asked, says so, and then succeeds', async () => {
+    const page = await mintPage(browser, stack)
+    const posts = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url() === `${stack.storageUrl}/upload`) posts.push(Date.now())
+    })
+    await stack.failUploads({ status: 429, count: 2, retryAfter: 2 })
+    await fillForm(page, { name: 'Patience', file: { name: 'p.png', mimeType: 'image/png', buffer: gradientPng(5) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByText(/Rate limited by 127\.0\.0\.1:\d+, retrying in 2 s \(attempt 2 of 6\)/).waitFor({ timeout: 60000 })
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    // Two refused, then the asset and the metadata.
+    assert.equal(posts.length, 4)
+    assert.ok(posts[1] - posts[0] >= 1900 && posts[2] - posts[1] >= 1900, `Retry-After honoured: ${posts[1] - posts[0]} ms, ${posts[2] - posts[1]} ms`)
+    await page.context().close()
+  })
+
+  it('a service error (503) is retried after a second', async () => {
+    const page = await mintPage(browser, stack)
+    await stack.failUploads({ status: 503, count: 1 })
+    await fillForm(page, { name: 'Hiccup', file: { name: 'h.png', mimeType: 'image/png', buffer: gradientPng(6) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByText(/had a problem \(HTTP 503\), retrying in 1 s \(attempt 2 of 6\)/).waitFor({ timeout: 60000 })
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    await page.context().close()
+  })
+
+  it('a refused token (401) is told once and never retried', async () => {
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    await stack.failUploads({ status: 401, count: 1 })
+    await fillForm(page, { name: 'Refused', file: { name: 'r.png', mimeType: 'image/png', buffer: gradientPng(7) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    assert.match(await page.getByTestId('mint-error').innerText(), /refused the API token \(401\)/)
+    assert.equal(uploads(requests, stack).length, 1, 'one attempt only')
+    await page.context().close()
+  })
+
   it('a token saved for another endpoint is not sent to this one', async () => {
     const page = await mintPage(browser, stack, { endpoint: 'https://api.nft.storage' })
     const requests = recordRequests(page)

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod blockstore;
 pub mod content_type;
+pub mod faults;
 pub mod gateway;
 pub mod uploads;
 
@@ -47,6 +48,8 @@ pub struct StorageState {
     pub lie_about_cids: std::sync::atomic::AtomicBool,
     /// Test switch: alter the bytes the gateway serves.
     pub corrupt_gateway: std::sync::atomic::AtomicBool,
+    /// Test switch: fail the next uploads with a status.
+    pub upload_faults: faults::UploadFaults,
 }
 
 pub fn router(config: StorageConfig) -> std::io::Result<Router> {
@@ -55,6 +58,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
         lie_about_cids: Default::default(),
         corrupt_gateway: Default::default(),
+        upload_faults: Default::default(),
         config,
     });
     let test_switches = state.config.test_switches;
@@ -68,6 +72,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         router
             .route("/__test/lie-about-cids", post(api::set_lie_about_cids))
             .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
+            .route("/__test/fail-uploads", post(faults::set_upload_faults))
     } else {
         router
     };
@@ -105,6 +110,11 @@ async fn cors(request: Request, next: Next) -> Response {
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static("Authorization, Content-Type"),
+    );
+    // As rate-limited APIs do, so a page can honour the wait it asks for.
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Retry-After"),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

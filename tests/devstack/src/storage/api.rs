@@ -101,6 +101,9 @@ pub async fn upload(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    if let Some(failure) = state.upload_faults.take() {
+        return Ok(failure);
+    }
     let owner = authorize(&state, request.headers())?;
     let content_type = request
         .headers()
