@@ -30,4 +30,6 @@ pub mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod show;
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod svg_raster;
 pub mod wallet;

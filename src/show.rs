@@ -18,11 +18,14 @@ use crate::ipfs::uri::{
     classify_untrusted_link, raw_block_url, IpfsPath, SafeLink, UriError, RAW_BLOCK_MEDIA_TYPE,
 };
 use crate::ipfs::verified_read::{ReadStep, SupplyError, VerifiedRead, MAX_BLOCK_BYTES};
-use crate::nft::media::{media_kind, text_preview, MediaKind, TEXT_PREVIEW_BYTES};
+use crate::nft::media::{
+    blob_media_type, media_kind, text_preview, BlobMediaType, MediaKind, TEXT_PREVIEW_BYTES,
+};
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
 use crate::nft::token_id::{TokenId, TokenIdError};
 use crate::settings::chains::chain_label;
 use crate::settings::Settings;
+use crate::svg_raster::svg_to_png;
 
 /// Why a token could not be shown at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -256,13 +259,17 @@ pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
     if let SafeLink::Ipfs(address) = link {
         match fetch_verified(address, gateway, MAX_VERIFIED_ASSET_BYTES).await {
             Ok(Some(bytes)) => {
-                // The blob needs a type for the browser to render it (SVG
-                // above all); the gateway's word is enough for that.
+                // The gateway's word decides how to show the bytes, not
+                // whether they are the asset: the CID settled that.
                 let media_type = content_type(&url).await.ok().flatten();
-                return AssetPreview {
-                    preview: checked_preview(&bytes, media_type.as_deref(), path, url),
-                    verified: true,
-                };
+                if let Some(preview) =
+                    checked_preview(&bytes, media_type.as_deref(), path, &url).await
+                {
+                    return AssetPreview {
+                        preview,
+                        verified: true,
+                    };
+                }
             }
             // No raw blocks, or too large to check here: shown unchecked.
             Ok(None) | Err(VerifyError::TooLarge(_)) => {}
@@ -283,37 +290,51 @@ pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
     }
 }
 
-/// A preview of bytes already checked, through a `blob:` URL of its own.
-fn checked_preview(bytes: &[u8], media_type: Option<&str>, path: &str, url: String) -> Preview {
+/// A preview of bytes already checked. An image, a video or audio is shown
+/// through a `blob:` URL of its own, typed from the allowlist, an SVG only
+/// once drawn as a PNG; `None` when the bytes cannot be shown that way, and
+/// the gateway's URL is shown instead, unchecked.
+async fn checked_preview(
+    bytes: &[u8],
+    media_type: Option<&str>,
+    path: &str,
+    url: &str,
+) -> Option<Preview> {
     let kind = media_kind(media_type, path);
-    if kind == MediaKind::Text {
-        let truncated = bytes.len() > TEXT_PREVIEW_BYTES;
-        let shown = &bytes[..bytes.len().min(TEXT_PREVIEW_BYTES)];
-        return Preview::Text {
-            text: text_preview(shown, truncated),
-            truncated,
-        };
-    }
-    let blob_url = match object_url(bytes, media_type) {
-        Ok(blob_url) => blob_url,
-        Err(reason) => return Preview::Unavailable { url, reason },
-    };
     match kind {
-        MediaKind::Image => Preview::Image { url: blob_url },
+        MediaKind::Text => {
+            let truncated = bytes.len() > TEXT_PREVIEW_BYTES;
+            let shown = &bytes[..bytes.len().min(TEXT_PREVIEW_BYTES)];
+            return Some(Preview::Text {
+                text: text_preview(shown, truncated),
+                truncated,
+            });
+        }
+        // A download keeps the gateway URL, whose name the browser uses.
+        MediaKind::Other => {
+            return Some(Preview::Download {
+                url: url.to_owned(),
+                media_type: media_type.map(str::to_owned),
+            })
+        }
+        MediaKind::Image | MediaKind::Video | MediaKind::Audio => {}
+    }
+    let blob = match blob_media_type(media_type, path) {
+        BlobMediaType::Allowed(blob_type) => blob_of_bytes(bytes, Some(blob_type)),
+        BlobMediaType::Svg => svg_to_png(bytes).await.ok(),
+        BlobMediaType::Refused => None,
+    }?;
+    let Some(blob_url) = web_sys::Url::create_object_url_with_blob(&blob).ok() else {
+        return Some(Preview::Unavailable {
+            url: url.to_owned(),
+            reason: "The browser could not hold the checked file for display.".to_owned(),
+        });
+    };
+    Some(match kind {
         MediaKind::Video => Preview::Video { url: blob_url },
         MediaKind::Audio => Preview::Audio { url: blob_url },
-        // A download keeps the gateway URL, whose name the browser uses.
-        _ => Preview::Download {
-            url,
-            media_type: media_type.map(str::to_owned),
-        },
-    }
-}
-
-fn object_url(bytes: &[u8], media_type: Option<&str>) -> Result<String, String> {
-    blob_of_bytes(bytes, media_type)
-        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
-        .ok_or_else(|| "The browser could not hold the checked file for display.".to_owned())
+        _ => Preview::Image { url: blob_url },
+    })
 }
 
 /// Asks the gateway what the asset is, and for text, its first bytes.

@@ -1,8 +1,14 @@
 //! Choosing the asset: a file input that is also a drop zone, with a
 //! preview when the file is an image.
 
+use js_sys::Uint8Array;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, HtmlInputElement, Url};
+
+use crate::nft::media::{blob_media_type, BlobMediaType};
+use crate::svg_raster::svg_to_png;
 
 #[component]
 pub fn FilePicker(
@@ -14,18 +20,47 @@ pub fn FilePicker(
 ) -> impl IntoView {
     let dragging = RwSignal::new(false);
     let preview = RwSignal::new(None::<String>);
-    // A new object URL per image; the previous one is released.
-    Effect::new(move |previous: Option<Option<String>>| {
-        if let Some(Some(url)) = previous {
-            let _ = Url::revoke_object_url(&url);
+    // Which choice a preview being drawn belongs to, so a late one for an
+    // earlier file is dropped.
+    let choice = StoredValue::new(0_u64);
+    let show = move |url: Option<String>| {
+        if let Some(previous) = preview.get_untracked() {
+            let _ = Url::revoke_object_url(&previous);
         }
-        let url = file.with(|file| {
-            file.as_ref()
-                .filter(|file| file.type_().starts_with("image/"))
-                .and_then(|file| Url::create_object_url_with_blob(file).ok())
-        });
-        preview.set(url.clone());
-        url
+        preview.set(url);
+    };
+    Effect::new(move |_| {
+        let this_choice = choice.get_value() + 1;
+        choice.set_value(this_choice);
+        let Some(chosen) = file.get() else {
+            return show(None);
+        };
+        // A blob: URL is a document of this origin when opened on its own,
+        // so only a raster image gets one, typed from the allowlist, and an
+        // SVG is previewed as a PNG drawn from it.
+        match blob_media_type(Some(&chosen.type_()), &chosen.name()) {
+            BlobMediaType::Allowed(media_type) if media_type.starts_with("image/") => show(
+                chosen
+                    .slice_with_f64_and_f64_and_content_type(0.0, chosen.size(), media_type)
+                    .ok()
+                    .and_then(|typed| Url::create_object_url_with_blob(&typed).ok()),
+            ),
+            BlobMediaType::Svg => {
+                show(None);
+                spawn_local(async move {
+                    let Ok(buffer) = JsFuture::from(chosen.array_buffer()).await else {
+                        return;
+                    };
+                    let Ok(png) = svg_to_png(&Uint8Array::new(&buffer).to_vec()).await else {
+                        return;
+                    };
+                    if choice.get_value() == this_choice {
+                        show(Url::create_object_url_with_blob(&png).ok());
+                    }
+                });
+            }
+            _ => show(None),
+        }
     });
     let on_change = move |event: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&event);

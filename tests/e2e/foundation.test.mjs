@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession
+  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession, takeCspViolations
 } from './harness.mjs'
 
 describe('foundation: the app on the local stack', () => {
@@ -24,6 +24,35 @@ describe('foundation: the app on the local stack', () => {
     )
     assert.match(await page.getByTestId('config-storage-endpoint').innerText(), new RegExp(stack.storageUrl))
     assert.match(await page.getByTestId('config-gateway').innerText(), new RegExp(`${stack.storageUrl}/ipfs/`))
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('runs under its Content-Security-Policy: a script slipped into the page does not run', async () => {
+    const response = await fetch(stack.appUrl + '/')
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer')
+    assert.equal(response.headers.get('content-security-policy'), "frame-ancestors 'none'")
+    const page = await openApp(browser, stack)
+    await page.getByTestId('config-chain').waitFor()
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+    assert.match(policy, /^default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/)
+    assert.doesNotMatch(policy, /unsafe-inline|\{\{/)
+    // As if metadata had reached the DOM as HTML: an inline script and a handler.
+    await page.evaluate(() => {
+      const script = document.createElement('script')
+      script.textContent = 'window.__pwned = 1'
+      document.body.append(script)
+      const image = document.createElement('img')
+      image.setAttribute('onerror', 'window.__pwned = 2')
+      image.src = 'data:,'
+      document.body.append(image)
+    })
+    await page.waitForFunction(() => document.querySelector('img[onerror]').complete)
+    await page.waitForTimeout(200)
+    assert.equal(await page.evaluate(() => window.__pwned), undefined)
+    const violations = takeCspViolations(page)
+    assert.ok(violations.some((violation) => violation.includes('script-src-elem')), violations.join('\n'))
+    assert.ok(violations.some((violation) => violation.includes('script-src-attr')), violations.join('\n'))
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

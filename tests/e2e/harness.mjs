@@ -26,7 +26,9 @@ export const DEV_ACCOUNTS = [
   '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 ]
 
-const devstackBinary = path.join(repoRoot, 'target/debug/minty-devstack')
+// Cargo's own CARGO_TARGET_DIR, when set, is where `cargo build` put it.
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(repoRoot, 'target')
+const devstackBinary = path.join(targetDir, 'debug/minty-devstack')
 // The first trunk build of the app can take minutes on a small machine.
 const STACK_START_TIMEOUT_MS = 20 * 60 * 1000
 
@@ -129,6 +131,27 @@ export async function openSession (options) {
 export async function closeSession ({ stack, browser } = {}) {
   await browser?.close()
   await stack?.stop()
+  // Checked here too, so a story that never looks at its page's errors
+  // still fails its file when the policy blocked something the app needs.
+  const violations = cspViolations.splice(0)
+  if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`)
+}
+
+// The browser reports what the Content-Security-Policy blocked only as a
+// `securitypolicyviolation` event in the page (and a log line the driver does
+// not see), so a script added before the app's reports each one on the console.
+const CSP_VIOLATION = 'CSP violation:'
+const WATCH_CSP = `document.addEventListener('securitypolicyviolation', (event) => console.error(
+  ${JSON.stringify(CSP_VIOLATION)}, event.effectiveDirective, 'blocked', event.blockedURI || 'inline', event.sample || ''))`
+const cspViolations = []
+
+/// The violations `page` has reported so far, taken off the lists that fail
+/// a test: for stories that provoke the policy on purpose.
+export function takeCspViolations (page) {
+  const taken = page.pageErrors.filter((error) => error.message.includes(CSP_VIOLATION))
+  page.pageErrors = page.pageErrors.filter((error) => !taken.includes(error))
+  for (const error of taken) cspViolations.splice(cspViolations.indexOf(error.message), 1)
+  return taken.map((error) => error.message)
 }
 
 export function launchBrowser () {
@@ -147,17 +170,30 @@ export const PHONE = { width: 390, height: 844 }
 export const DESKTOP = { width: 1280, height: 800 }
 
 /// Opens the app in a fresh browser context, with the test wallet unless
-/// `wallet: false`. Page errors are collected so tests can assert none.
+/// `wallet: false`. Page errors and Content-Security-Policy violations are
+/// collected so tests can assert none.
 export async function openApp (browser, stack, { wallet = true, path: route = '/', viewport = DESKTOP } = {}) {
   const context = await browser.newContext({ viewport })
+  await context.addInitScript({ content: WATCH_CSP })
   if (wallet) {
     const config = { chains: { [CHAIN_ID_HEX]: stack.rpcUrl }, chainId: CHAIN_ID_HEX, account: DEV_ACCOUNTS[0] }
+    await context.exposeFunction('__testWalletRpc', async (url, body) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+      return response.text()
+    })
     await context.addInitScript({ content: `window.__testWalletConfig = ${JSON.stringify(config)};` })
     await context.addInitScript({ path: path.join(here, 'test-wallet.js') })
   }
   const page = await context.newPage()
   page.pageErrors = []
   page.on('pageerror', (error) => page.pageErrors.push(error))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().startsWith(CSP_VIOLATION)) {
+      const violation = `${page.url()}: ${message.text()}`
+      cspViolations.push(violation)
+      page.pageErrors.push(new Error(violation))
+    }
+  })
   await page.goto(stack.appUrl + route)
   return page
 }

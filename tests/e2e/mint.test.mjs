@@ -67,6 +67,21 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('previews a chosen SVG as a picture drawn from it, never as an SVG document of the app', async () => {
+    const page = await mintPage(browser, stack)
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>window.__pwned = 1</script>' +
+      '<circle cx="20" cy="20" r="18" fill="teal"/></svg>'
+    await page.getByTestId('mint-file').setInputFiles({ name: 'dot.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) })
+    await page.waitForFunction(() => document.querySelector('.drop-zone img.preview')?.naturalWidth > 0)
+    const src = await page.locator('.drop-zone img.preview').getAttribute('src')
+    const tab = await page.context().newPage()
+    await tab.goto(src)
+    assert.equal(await tab.evaluate(() => document.contentType), 'image/png')
+    assert.equal(await tab.evaluate(() => window.__pwned), undefined)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
   it('mints a text file and a WAV, and their pages preview them', async () => {
     const page = await mintPage(browser, stack)
     const text = await mint(page, { name: 'Poem', file: { name: 'poem.txt', mimeType: 'text/plain', buffer: Buffer.from('Roses are red.\n') } })

