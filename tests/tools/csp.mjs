@@ -22,11 +22,16 @@ const SERVE_TIME_PLACEHOLDERS = ['{{__TRUNK_ADDRESS__}}', '{{__TRUNK_WS_BASE__}}
 // The preset URLs a build may be given (src/settings.rs, `env`).
 const PRESET_URL_VARIABLES = ['MINTY_PRESET_RPC_URL', 'MINTY_PRESET_STORAGE_ENDPOINT', 'MINTY_PRESET_GATEWAY']
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const LOCAL_MACHINE_SOURCES = 'http://127.0.0.1:* http://localhost:*'
 
 /// The policy, given the sources of the inline scripts allowed to run and the
 /// loopback origins a local build talks to.
 export function policy ({ inlineScriptSources = [], loopbackOrigins = [] } = {}) {
-  const loopback = loopbackOrigins.join(' ')
+  // A node on the user's own machine (IPFS Desktop's gateway and RPC, a
+  // local Ethereum node) is as trusted as the page's own origin and never
+  // leaves the machine, so any loopback port may be used, in every build.
+  // (CSP host sources cannot spell an IPv6 literal, so [::1] is not listed.)
+  const loopback = [LOCAL_MACHINE_SOURCES, ...loopbackOrigins].join(' ')
   return [
     "default-src 'none'",
     // The app's own script and module, its inline loader, and compiling the

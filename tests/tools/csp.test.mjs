@@ -30,7 +30,7 @@ describe('the Content-Security-Policy hook', () => {
     const policy = policyOf(html)
     assert.equal(directive(policy, 'script-src'), `script-src 'self' 'wasm-unsafe-eval' 'sha256-${hash}'`)
     assert.ok(policy.startsWith("default-src 'none'; "))
-    for (const expected of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self' https:", "img-src 'self' blob: data: https:", 'media-src blob: https:']) {
+    for (const expected of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "img-src 'self' blob: data: https: http://127.0.0.1:* http://localhost:*", 'media-src blob: https: http://127.0.0.1:* http://localhost:*']) {
       assert.ok(policy.split('; ').includes(expected), `${expected} in ${policy}`)
     }
     assert.ok(!html.includes('nonce'), html)
@@ -55,8 +55,8 @@ describe('the Content-Security-Policy hook', () => {
     })
     assert.deepEqual(origins, ['http://127.0.0.1:18545', 'http://127.0.0.1:18787'])
     const policy = policyOf(sealPage(page(), { loopbackOrigins: origins }))
-    assert.equal(directive(policy, 'connect-src'), "connect-src 'self' https: http://127.0.0.1:18545 http://127.0.0.1:18787")
-    assert.equal(directive(policy, 'media-src'), 'media-src blob: https: http://127.0.0.1:18545 http://127.0.0.1:18787')
+    assert.equal(directive(policy, 'connect-src'), "connect-src 'self' https: http://127.0.0.1:* http://localhost:* http://127.0.0.1:18545 http://127.0.0.1:18787")
+    assert.equal(directive(policy, 'media-src'), 'media-src blob: https: http://127.0.0.1:* http://localhost:* http://127.0.0.1:18545 http://127.0.0.1:18787')
     assert.deepEqual(loopbackOrigins({ MINTY_PRESET_GATEWAY: 'https://nftstorage.link/ipfs/' }), [])
     assert.throws(() => loopbackOrigins({ MINTY_PRESET_RPC_URL: 'http://10.0.0.5:8545' }), /only https: and loopback/)
     assert.throws(() => loopbackOrigins({ MINTY_PRESET_GATEWAY: 'http://127.0.0.1.evil.example/ipfs/' }), /only https: and loopback/)
