@@ -11,6 +11,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::app::SettingsContext;
 use crate::components::CopyButton;
+use crate::gateway_plan::GatewayPlan;
 use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
@@ -58,6 +59,16 @@ fn Reading() -> impl IntoView {
 fn Token(record: TokenRecord) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let gateway = settings.with_untracked(|settings| settings.gateway.clone());
+    let mut plan = settings.with_untracked(|settings| GatewayPlan::new(settings.gateways()));
+    // The gateway that served the metadata is the best bet for the asset.
+    if let Some(answered) = record
+        .metadata
+        .as_ref()
+        .ok()
+        .and_then(|m| m.gateway.as_deref())
+    {
+        plan = plan.preferring(answered);
+    }
     let owner = to_checksum(&record.owner, None);
     let fields = record.metadata.as_ref().ok().map(|m| m.fields.clone());
     let media = fields.as_ref().map(TokenMedia::of);
@@ -72,7 +83,7 @@ fn Token(record: TokenRecord) -> impl IntoView {
     view! {
         <article class="token">
             <section class="card token-hero">
-                <AssetPreview media gateway=gateway.clone() alt=name.clone().unwrap_or_default() />
+                <AssetPreview media plan alt=name.clone().unwrap_or_default() />
                 <div class="token-summary">
                     <p class="eyebrow">"Token #" {id.to_string()}</p>
                     {match name {

@@ -3,10 +3,36 @@
 // and hostile metadata shown as text that runs nothing.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
 const PWN = 'window.__pwned=1'
+
+/// A gateway on loopback that is down in one of two ways: it answers every
+/// request with HTTP 500 (`fail`), or takes the request and never answers
+/// (`hang`). It counts what it was asked for.
+async function deadGateway (mode) {
+  const requests = []
+  const sockets = new Set()
+  const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`)
+    if (mode === 'fail') {
+      response.writeHead(500, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' })
+      response.end('gateway down')
+    }
+  })
+  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/ipfs/`,
+    requests,
+    close () {
+      for (const socket of sockets) socket.destroy()
+      return new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
 
 describe('token page: viewing a token', () => {
   let stack
@@ -176,6 +202,43 @@ describe('token page: viewing a token', () => {
       await stack.storageSwitch('corrupt-gateway', false)
     }
   })
+
+  // Only loopback gateways here: the stack presets its own gateway as the
+  // fallback, so no test ever reaches the internet.
+  for (const mode of ['fail', 'hang']) {
+    it(`falls back to the next gateway when the configured one ${mode === 'fail' ? 'answers 500' : 'hangs'}, and names the one that answered`, async () => {
+      const dead = await deadGateway(mode)
+      const local = `${stack.storageUrl}/ipfs/`
+      try {
+        const page = await openApp(browser, stack, { path: '/settings' })
+        await page.evaluate(({ dead, local }) => {
+          localStorage.setItem('minty.gateway', dead)
+          localStorage.setItem('minty.gateway_fallbacks', local)
+        }, { dead: dead.url, local })
+        await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+        // A hung gateway is given up on after its timeout.
+        const patience = { timeout: 60000 }
+        await page.getByTestId('token-name').waitFor(patience)
+        assert.equal(await text(page, 'token-name'), 'Mint the cat')
+        assert.equal(await page.getByTestId('metadata-verified').getAttribute('data-verified'), 'true')
+        assert.match(await text(page, 'metadata-gateway'), new RegExp(`Served by ${local}`))
+        await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0, null, patience)
+        assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'true')
+        assert.match(await text(page, 'asset-gateway'), new RegExp(`Served by ${local}`))
+        // The configured gateway was asked first, for the metadata's root block.
+        assert.match(dead.requests[0], new RegExp(`^GET /ipfs/${tokens.cat.metadataCid}\\?format=raw`))
+        if (mode === 'fail') {
+          // A 500 is retried, with a pause, before the next gateway is tried.
+          assert.ok(dead.requests.filter((r) => r === dead.requests[0]).length >= 2, dead.requests.join('\n'))
+        }
+        assert.deepEqual(page.pageErrors, [])
+        await page.screenshot({ path: screenshotPath(`token-gateway-${mode}-desktop`), fullPage: true })
+        await page.context().close()
+      } finally {
+        await dead.close()
+      }
+    })
+  }
 
   it('shows the error next to the link when the metadata is not valid JSON', async () => {
     const page = await openToken(tokens.broken.id)

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::gateway_plan::GatewayPlan;
 use crate::ipfs::uri::classify_untrusted_link;
 use crate::nft::media::{TokenMedia, TEXT_PREVIEW_BYTES};
 use crate::show::{preview_asset, AssetPreview, Preview};
@@ -12,7 +13,8 @@ use crate::show::{preview_asset, AssetPreview, Preview};
 pub fn AssetPreview(
     /// `None` when the metadata could not be read.
     media: Option<TokenMedia>,
-    gateway: String,
+    /// The gateways to ask, in order.
+    plan: GatewayPlan,
     /// The token's name, as the image's text alternative.
     alt: String,
 ) -> impl IntoView {
@@ -28,18 +30,20 @@ pub fn AssetPreview(
     let cover = media
         .cover_image
         .and_then(|image| classify_untrusted_link(&image).ok())
-        .map(|image| image.fetch_url(&gateway));
+        .map(|image| image.fetch_url(plan.current().unwrap_or_default()));
     let preview = LocalResource::new(move || {
-        let (link, gateway) = (link.clone(), gateway.clone());
-        async move { preview_asset(&link, &gateway).await }
+        let (link, plan) = (link.clone(), plan.clone());
+        async move { preview_asset(&link, plan).await }
     });
     view! {
-        <div class="asset-frame">
+        <div class="asset">
             <Suspense fallback=|| {
                 view! {
-                    <p class="asset-empty" aria-busy="true">
-                        "Loading the preview…"
-                    </p>
+                    <div class="asset-frame">
+                        <p class="asset-empty" aria-busy="true">
+                            "Loading the preview…"
+                        </p>
+                    </div>
                 }
             }>
                 {move || {
@@ -53,11 +57,23 @@ pub fn AssetPreview(
 }
 
 fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
-    let AssetPreview { preview, verified } = checked;
+    let AssetPreview {
+        preview,
+        verified,
+        gateway,
+    } = checked;
     let marker = view! {
         <p class="hint asset-check" data-testid="asset-verified" data-verified=verified.to_string()>
             {if verified { "Checked against its CID." } else { "Shown from the gateway, not checked against its CID." }}
         </p>
+        {gateway
+            .map(|gateway| {
+                view! {
+                    <p class="hint" data-testid="asset-gateway">
+                        "Served by " <span class="mono">{gateway}</span>
+                    </p>
+                }
+            })}
     };
     let view = match preview {
         Preview::Image { url } => {
@@ -124,13 +140,20 @@ fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
         }
         .into_any(),
     };
-    view! { {view} {marker} }.into_any()
+    // The notes sit below the frame, which crops to a square.
+    view! {
+        <div class="asset-frame">{view}</div>
+        {marker}
+    }
+    .into_any()
 }
 
 fn empty(message: &'static str) -> AnyView {
     view! {
-        <div class="asset-frame">
-            <p class="asset-empty">{message}</p>
+        <div class="asset">
+            <div class="asset-frame">
+                <p class="asset-empty">{message}</p>
+            </div>
         </div>
     }
     .into_any()

@@ -21,9 +21,14 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
         .map(|metadata| TokenMedia::of(&metadata.fields));
     let asset = media.as_ref().and_then(|media| media.asset.clone());
     let cover_image = media.and_then(|media| media.cover_image);
-    let (json, verified, problem) = match metadata {
-        Ok(metadata) => (Some(metadata.json), Some(metadata.verified), None),
-        Err(problem) => (None, None, Some(problem.to_string())),
+    let (json, verified, served_by, problem) = match metadata {
+        Ok(metadata) => (
+            Some(metadata.json),
+            Some(metadata.verified),
+            metadata.gateway,
+            None,
+        ),
+        Err(problem) => (None, None, None, Some(problem.to_string())),
     };
     view! {
         <section class="card">
@@ -46,6 +51,14 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                             view! {
                                 <p class="hint" data-testid="metadata-verified" data-verified=verified.to_string()>
                                     {note}
+                                </p>
+                            }
+                        })}
+                    {served_by
+                        .map(|gateway| {
+                            view! {
+                                <p class="hint" data-testid="metadata-gateway">
+                                    "Served by " <span class="mono">{gateway}</span>
                                 </p>
                             }
                         })}
