@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::app::SettingsContext;
-use crate::components::CopyButton;
+use crate::components::{CopyButton, UntrustedText};
 use crate::gateway_plan::GatewayPlan;
 use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
@@ -55,6 +55,11 @@ fn Reading() -> impl IntoView {
     }
 }
 
+/// Untrusted names and descriptions longer than this are cut, with a
+/// "Show more", so that one token cannot push the page out of shape.
+const NAME_SHOWN_CHARS: usize = 120;
+const DESCRIPTION_SHOWN_CHARS: usize = 1000;
+
 #[component]
 fn Token(record: TokenRecord) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
@@ -87,14 +92,25 @@ fn Token(record: TokenRecord) -> impl IntoView {
                 <div class="token-summary">
                     <p class="eyebrow">"Token #" {id.to_string()}</p>
                     {match name {
-                        Some(name) => view! { <h1 data-testid="token-name">{name}</h1> }.into_any(),
+                        Some(name) => {
+                            view! {
+                                <h1 data-testid="token-name" dir="auto" class="untrusted">
+                                    <UntrustedText text=name limit=NAME_SHOWN_CHARS />
+                                </h1>
+                            }
+                                .into_any()
+                        }
                         None => view! { <h1 class="untitled">"Untitled token"</h1> }.into_any(),
                     }}
                     {description
                         .map(|description| {
                             view! {
-                                <p class="token-description" data-testid="token-description">
-                                    {description}
+                                <p
+                                    class="token-description untrusted"
+                                    data-testid="token-description"
+                                    dir="auto"
+                                >
+                                    <UntrustedText text=description limit=DESCRIPTION_SHOWN_CHARS />
                                 </p>
                             }
                         })}

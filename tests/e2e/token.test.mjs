@@ -74,6 +74,13 @@ describe('token page: viewing a token', () => {
       metadata: (uri) => ({ name: 'A web page', animation_url: uri })
     })
     tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
+    tokens.disguised = await mintWith(stack, {
+      metadata: {
+        // Without a mark, the override shows "gnp.exe" backwards, as "exe.png".
+        name: `Ape #1 \u202Egnp.exe${' and a very long name'.repeat(10)}`,
+        description: 'Bored\u200BApe \u{1F469}\u200D\u{1F680}'
+      }
+    })
   })
 
   after(() => closeSession({ stack, browser }))
@@ -269,6 +276,29 @@ describe('token page: viewing a token', () => {
   it('explains that a non-numeric id is not a token id', async () => {
     const page = await openToken('cat')
     assert.match(await text(page, 'token-error'), /"cat" is not a token id.*whole numbers/)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('marks hidden bidi controls and zero-width characters, and cuts a long name with "Show more"', async () => {
+    const page = await openToken(tokens.disguised.id)
+    const name = page.getByTestId('token-name')
+    assert.equal(await name.getAttribute('dir'), 'auto')
+    assert.equal(await name.evaluate((h1) => getComputedStyle(h1).unicodeBidi), 'isolate')
+    const override = name.getByTestId('invisible-char')
+    assert.equal(await override.innerText(), 'RLO')
+    assert.equal(await override.getAttribute('title'), 'U+202E RIGHT-TO-LEFT OVERRIDE')
+    // The control itself is not in the page, so it reorders nothing.
+    assert.ok(!(await name.textContent()).includes('\u202E'))
+    assert.ok((await name.innerText()).length < 200)
+    await name.getByTestId('show-more').click()
+    assert.match(await name.innerText(), /( and a very long name){10}$/)
+    assert.equal(await name.getByTestId('show-more').count(), 0)
+    const description = page.getByTestId('token-description')
+    assert.deepEqual(await description.getByTestId('invisible-char').allInnerTexts(), ['ZWSP'])
+    // The joiner inside the astronaut emoji is left alone.
+    assert.ok((await description.textContent()).includes('\u{1F469}\u200D\u{1F680}'))
+    await page.screenshot({ path: screenshotPath('token-disguised-desktop'), fullPage: true })
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

@@ -35,7 +35,7 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
             <h2>"On chain and on IPFS"</h2>
             <dl class="facts">
                 <dt>"Token URI"</dt>
-                <dd class="mono" data-testid="token-uri">
+                <dd class="mono untrusted" data-testid="token-uri" dir="auto">
                     {token_uri.clone()}
                 </dd>
                 <dt>"Metadata URL"</dt>
@@ -75,7 +75,9 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                     .map(|asset| {
                         view! {
                             <dt>"Asset URI"</dt>
-                            <dd class="mono">{asset.clone()}</dd>
+                            <dd class="mono untrusted" dir="auto">
+                                {asset.clone()}
+                            </dd>
                             <dt>"Asset URL"</dt>
                             <dd>
                                 <UntrustedLink raw=asset gateway=gateway.clone() testid="asset-url" />
@@ -97,7 +99,9 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                     view! {
                         <details class="raw-metadata">
                             <summary>"Metadata JSON"</summary>
-                            <pre>{json}</pre>
+                            <pre dir="auto" class="untrusted">
+                                {json}
+                            </pre>
                         </details>
                     }
                 })}
