@@ -34,6 +34,37 @@ async function deadGateway (mode) {
   }
 }
 
+/// A gateway on loopback in front of `target` (a path gateway) that answers
+/// raw block requests (`?format=raw`) with something else, as gateways
+/// without trustless support do, until `serveRaw(true)`.
+async function noRawGateway (target) {
+  let serveRaw = false
+  const server = http.createServer(async (request, response) => {
+    const cors = { 'access-control-allow-origin': '*' }
+    if (request.url.includes('format=raw') && !serveRaw) {
+      response.writeHead(200, { ...cors, 'content-type': 'text/plain' })
+      response.end('no raw blocks here')
+      return
+    }
+    const answer = await fetch(target + request.url.replace(/^\/ipfs\//, ''), { method: request.method })
+    const headers = { ...cors }
+    for (const name of ['content-type', 'content-length']) {
+      if (answer.headers.get(name)) headers[name] = answer.headers.get(name)
+    }
+    response.writeHead(answer.status, headers)
+    response.end(Buffer.from(await answer.arrayBuffer()))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/ipfs/`,
+    serveRaw (on) { serveRaw = on },
+    close () {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
+
 describe('token page: viewing a token', () => {
   let stack
   let browser
@@ -246,6 +277,44 @@ describe('token page: viewing a token', () => {
       }
     })
   }
+
+  it('shows an asset unchecked from a gateway without raw blocks, checks it on "Retry verified", and revokes its blob URL on leaving', async () => {
+    const gateway = await noRawGateway(`${stack.storageUrl}/ipfs/`)
+    try {
+      const page = await openApp(browser, stack, { path: '/settings' })
+      await page.evaluate((url) => {
+        localStorage.setItem('minty.gateway', url)
+        localStorage.setItem('minty.gateway_fallbacks', 'none')
+      }, gateway.url)
+      await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+      const marker = page.getByTestId('asset-verified')
+      await marker.waitFor()
+      assert.equal(await marker.getAttribute('data-verified'), 'false')
+      assert.equal(await page.getByTestId('asset-image').getAttribute('src'), `${gateway.url}${tokens.cat.assetCid}/cat.png`)
+
+      gateway.serveRaw(true)
+      await page.getByTestId('retry-verified').click()
+      await page.waitForFunction(() => document.querySelector('[data-testid="asset-verified"]')?.dataset.verified === 'true')
+      const blob = await page.getByTestId('asset-image').getAttribute('src')
+      assert.match(blob, /^blob:/)
+      await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+      assert.equal(await page.getByTestId('retry-verified').count(), 0)
+      assert.match(await text(page, 'asset-gateway'), new RegExp(`Served by ${gateway.url}`))
+
+      const readable = (url) => page.evaluate(async (url) => {
+        try { await fetch(url); return true } catch { return false }
+      }, url)
+      assert.equal(await readable(blob), true)
+      // Leaving the token page inside the app keeps the document, but not the blob.
+      await page.getByRole('link', { name: 'Home', exact: true }).click()
+      await page.waitForURL(`${stack.appUrl}/`)
+      assert.equal(await readable(blob), false)
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      await gateway.close()
+    }
+  })
 
   it('shows the error next to the link when the metadata is not valid JSON', async () => {
     const page = await openToken(tokens.broken.id)

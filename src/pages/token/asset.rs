@@ -31,7 +31,10 @@ pub fn AssetPreview(
         .cover_image
         .and_then(|image| classify_untrusted_link(&image).ok())
         .map(|image| image.fetch_url(plan.current().unwrap_or_default()));
+    // "Retry verified" bumps this to read the asset again.
+    let tries = RwSignal::new(0u32);
     let preview = LocalResource::new(move || {
+        tries.track();
         let (link, plan) = (link.clone(), plan.clone());
         async move { preview_asset(&link, plan).await }
     });
@@ -48,7 +51,7 @@ pub fn AssetPreview(
             }>
                 {move || {
                     let (cover, alt) = (cover.clone(), alt.clone());
-                    Suspend::new(async move { show(preview.await, cover, alt) })
+                    Suspend::new(async move { show(preview.await, cover, alt, tries) })
                 }}
             </Suspense>
         </div>
@@ -56,15 +59,36 @@ pub fn AssetPreview(
     .into_any()
 }
 
-fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
+fn show(
+    checked: AssetPreview,
+    cover: Option<String>,
+    alt: String,
+    tries: RwSignal<u32>,
+) -> AnyView {
     let AssetPreview {
         preview,
         verified,
         gateway,
     } = checked;
+    if let Preview::Image { url } | Preview::Video { url } | Preview::Audio { url } = &preview {
+        revoke_on_cleanup(url);
+    }
     let marker = view! {
         <p class="hint asset-check" data-testid="asset-verified" data-verified=verified.to_string()>
             {if verified { "Checked against its CID." } else { "Shown from the gateway, not checked against its CID." }}
+            {(!verified)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="link-button"
+                            data-testid="retry-verified"
+                            on:click=move |_| tries.update(|tries| *tries += 1)
+                        >
+                            "Retry verified"
+                        </button>
+                    }
+                })}
         </p>
         {gateway
             .map(|gateway| {
@@ -146,6 +170,17 @@ fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
         {marker}
     }
     .into_any()
+}
+
+/// A checked preview's `blob:` URL holds the file in memory until it is
+/// revoked: it is revoked when the preview goes away or is read again.
+fn revoke_on_cleanup(url: &str) {
+    if url.starts_with("blob:") {
+        let url = url.to_owned();
+        on_cleanup(move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        });
+    }
 }
 
 fn empty(message: &'static str) -> AnyView {
