@@ -2,7 +2,9 @@
 //! contract, the metadata through the gateway, and the asset's preview.
 //! Everything read here is untrusted: anyone can mint any tokenURI.
 
+use cid::Cid;
 use ethers_core::types::Address;
+use futures::future::join_all;
 use thiserror::Error;
 
 use crate::blob_pack::blob_of_bytes;
@@ -201,11 +203,25 @@ async fn fetch_verified(
     let mut failures = Vec::new();
     let mut altered = None;
     let mut raw_blocks_refused = false;
+    let mut fetched_ahead_for = None;
+    // The gateway that served the last block: only a gateway known to
+    // answer is sent several requests at once, so a dead one costs one
+    // timeout, not two.
+    let mut answering: Option<String> = None;
     loop {
         let cid = match read.step()? {
             ReadStep::Done(bytes) => return Ok(Some(bytes)),
             ReadStep::Fetch(cid) => cid,
         };
+        let proven = plan
+            .current()
+            .filter(|gateway| answering.as_deref() == Some(*gateway));
+        if fetched_ahead_for != Some(cid) && proven.is_some() {
+            fetched_ahead_for = Some(cid);
+            if fetch_ahead(&mut read, cid, proven).await? {
+                continue;
+            }
+        }
         loop {
             let Some(gateway) = plan.current() else {
                 // Every gateway failed: the worst of what they did decides.
@@ -223,6 +239,7 @@ async fn fetch_verified(
                 }
                 Ok(fetched) => match read.supply(cid, fetched.bytes) {
                     Ok(()) => {
+                        answering = Some(gateway.to_owned());
                         plan.answered();
                         break;
                     }
@@ -243,6 +260,40 @@ async fn fetch_verified(
             }
         }
     }
+}
+
+/// Blocks fetched at once from one gateway: Chromium opens six
+/// connections to a host, and this leaves room for the page's others.
+const PARALLEL_BLOCK_FETCHES: usize = 4;
+
+/// Fetches `cid` and the blocks the walk wants after it together from
+/// `gateway`, and supplies those that arrive as raw blocks; a block that
+/// fails here is asked for again alone, through the gateway plan, which
+/// names what went wrong. `Ok(false)` when there is nothing to fetch ahead.
+async fn fetch_ahead(
+    read: &mut VerifiedRead,
+    cid: Cid,
+    gateway: Option<&str>,
+) -> Result<bool, VerifyError> {
+    let batch = read.wanted(cid, PARALLEL_BLOCK_FETCHES);
+    let Some(gateway) = gateway.filter(|_| batch.len() > 1) else {
+        return Ok(false);
+    };
+    let answers = join_all(batch.iter().map(|cid| {
+        let url = raw_block_url(gateway, cid);
+        async move { fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await }
+    }))
+    .await;
+    for (cid, answer) in batch.into_iter().zip(answers) {
+        let Some(fetched) = answer.ok().filter(is_raw_block) else {
+            continue;
+        };
+        match read.supply(cid, fetched.bytes) {
+            Ok(()) | Err(SupplyError::Altered(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(true)
 }
 
 fn is_raw_block(fetched: &Fetched) -> bool {

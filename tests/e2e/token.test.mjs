@@ -105,6 +105,11 @@ describe('token page: viewing a token', () => {
       metadata: (uri) => ({ name: 'A web page', animation_url: uri })
     })
     tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
+    // About 700 kB: a file node over three 256 KiB leaves.
+    tokens.long = await mintWith(stack, {
+      asset: { name: 'long.txt', bytes: Buffer.from('All work and no play. '.repeat(32000)), type: 'text/plain' },
+      metadata: (uri) => ({ name: 'A long text', animation_url: uri })
+    })
     tokens.disguised = await mintWith(stack, {
       metadata: {
         // Without a mark, the override shows "gnp.exe" backwards, as "exe.png".
@@ -176,6 +181,15 @@ describe('token page: viewing a token', () => {
     await song.screenshot({ path: screenshotPath('token-audio-desktop'), fullPage: true })
     assert.deepEqual(song.pageErrors, [])
     await song.context().close()
+  })
+
+  it('checks an asset of several blocks, its leaves fetched together, and previews it', async () => {
+    const page = await openToken(tokens.long.id)
+    await page.getByTestId('asset-text').waitFor()
+    assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'true')
+    assert.match(await text(page, 'asset-text'), /^All work and no play\. All work/)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
   })
 
   it('offers media it does not preview, such as HTML, as a download only', async () => {
