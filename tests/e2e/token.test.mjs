@@ -9,14 +9,25 @@ import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
 const PWN = 'window.__pwned=1'
 
+async function waitUntil (condition, timeout = 30000) {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${condition}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /// A gateway on loopback that is down in one of two ways: it answers every
 /// request with HTTP 500 (`fail`), or takes the request and never answers
-/// (`hang`). It counts what it was asked for.
+/// (`hang`). It counts what it was asked for, and the requests the
+/// browser gave up on before an answer.
 async function deadGateway (mode) {
   const requests = []
+  const abandoned = []
   const sockets = new Set()
   const server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`)
+    response.on('close', () => { if (!response.writableEnded) abandoned.push(request.url) })
     if (mode === 'fail') {
       response.writeHead(500, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' })
       response.end('gateway down')
@@ -27,6 +38,7 @@ async function deadGateway (mode) {
   return {
     url: `http://127.0.0.1:${server.address().port}/ipfs/`,
     requests,
+    abandoned,
     close () {
       for (const socket of sockets) socket.destroy()
       return new Promise((resolve) => server.close(resolve))
@@ -291,6 +303,29 @@ describe('token page: viewing a token', () => {
       }
     })
   }
+
+  it('aborts a request to a hung gateway when the user leaves the token page', async () => {
+    const dead = await deadGateway('hang')
+    try {
+      const page = await openApp(browser, stack, { path: '/settings' })
+      await page.evaluate((url) => {
+        localStorage.setItem('minty.gateway', url)
+        localStorage.setItem('minty.gateway_fallbacks', 'none')
+      }, dead.url)
+      await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+      await waitUntil(() => dead.requests.length > 0)
+      const left = Date.now()
+      await page.getByRole('link', { name: 'Home', exact: true }).click()
+      await page.waitForURL(`${stack.appUrl}/`)
+      // Well before the request's own 15 s timeout.
+      await waitUntil(() => dead.abandoned.length > 0, 5000)
+      assert.ok(Date.now() - left < 5000)
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      await dead.close()
+    }
+  })
 
   it('shows an asset unchecked from a gateway without raw blocks, checks it on "Retry verified", and revokes its blob URL on leaving', async () => {
     const gateway = await noRawGateway(`${stack.storageUrl}/ipfs/`)
