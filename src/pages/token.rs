@@ -23,8 +23,11 @@ pub fn TokenPage() -> impl IntoView {
     let params = use_params_map();
     let SettingsContext { settings, .. } = expect_context();
     let wallet = expect_context::<WalletContext>();
+    // "Retry verified" on the metadata bumps this to read the token again.
+    let rereads = RwSignal::new(0u32);
     // Re-read when the address, the settings or the wallet's chain change.
     let token = LocalResource::new(move || {
+        rereads.track();
         let id = params.with(|params| params.get("id").unwrap_or_default());
         let settings = settings.get();
         let wallet_chain = wallet
@@ -38,7 +41,7 @@ pub fn TokenPage() -> impl IntoView {
         <Transition fallback=Reading>
             {move || Suspend::new(async move {
                 match token.await {
-                    Ok(record) => view! { <Token record /> }.into_any(),
+                    Ok(record) => view! { <Token record rereads /> }.into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 }
             })}
@@ -61,7 +64,7 @@ const NAME_SHOWN_CHARS: usize = 120;
 const DESCRIPTION_SHOWN_CHARS: usize = 1000;
 
 #[component]
-fn Token(record: TokenRecord) -> impl IntoView {
+fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let gateway = settings.with_untracked(|settings| settings.gateway.clone());
     let mut plan = settings.with_untracked(|settings| GatewayPlan::new(settings.gateways()));
@@ -123,7 +126,7 @@ fn Token(record: TokenRecord) -> impl IntoView {
                     </div>
                 </div>
             </section>
-            <TokenFacts record gateway />
+            <TokenFacts record gateway rereads />
         </article>
     }
 }

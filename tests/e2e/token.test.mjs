@@ -327,7 +327,7 @@ describe('token page: viewing a token', () => {
     }
   })
 
-  it('shows an asset unchecked from a gateway without raw blocks, checks it on "Retry verified", and revokes its blob URL on leaving', async () => {
+  it('shows a token unchecked from a gateway without raw blocks, checks it on "Retry verified", and revokes blob URLs it let go of', async () => {
     const gateway = await noRawGateway(`${stack.storageUrl}/ipfs/`)
     try {
       const page = await openApp(browser, stack, { path: '/settings' })
@@ -354,10 +354,25 @@ describe('token page: viewing a token', () => {
         try { await fetch(url); return true } catch { return false }
       }, url)
       assert.equal(await readable(blob), true)
+
+      // The metadata was read unchecked too; read again, it is checked,
+      // and the preview it replaces lets go of its blob.
+      assert.equal(await page.getByTestId('metadata-verified').getAttribute('data-verified'), 'false')
+      await page.getByTestId('retry-metadata-verified').click()
+      await page.waitForFunction(() => document.querySelector('[data-testid="metadata-verified"]')?.dataset.verified === 'true')
+      assert.match(await text(page, 'metadata-gateway'), new RegExp(`Served by ${gateway.url}`))
+      await page.waitForFunction((old) => {
+        const src = document.querySelector('[data-testid="asset-image"]')?.getAttribute('src')
+        return src?.startsWith('blob:') && src !== old
+      }, blob)
+      assert.equal(await readable(blob), false)
+      const again = await page.getByTestId('asset-image').getAttribute('src')
+      assert.equal(await readable(again), true)
+
       // Leaving the token page inside the app keeps the document, but not the blob.
       await page.getByRole('link', { name: 'Home', exact: true }).click()
       await page.waitForURL(`${stack.appUrl}/`)
-      assert.equal(await readable(blob), false)
+      assert.equal(await readable(again), false)
       assert.deepEqual(page.pageErrors, [])
       await page.context().close()
     } finally {

@@ -9,7 +9,12 @@ use crate::nft::media::TokenMedia;
 use crate::show::TokenRecord;
 
 #[component]
-pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
+pub fn TokenFacts(
+    record: TokenRecord,
+    gateway: String,
+    /// Bumped to read the token again.
+    rereads: RwSignal<u32>,
+) -> impl IntoView {
     let TokenRecord {
         token_uri,
         metadata,
@@ -51,6 +56,19 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                             view! {
                                 <p class="hint" data-testid="metadata-verified" data-verified=verified.to_string()>
                                     {note}
+                                    {(!verified)
+                                        .then(|| {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="link-button"
+                                                    data-testid="retry-metadata-verified"
+                                                    on:click=move |_| rereads.update(|n| *n += 1)
+                                                >
+                                                    "Retry verified"
+                                                </button>
+                                            }
+                                        })}
                                 </p>
                             }
                         })}
