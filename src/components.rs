@@ -10,6 +10,7 @@ pub mod setting_field;
 pub mod settings_problems;
 pub mod transaction_status;
 pub mod untrusted_link;
+pub mod untrusted_text;
 pub mod wallet_status;
 
 pub use copy_button::CopyButton;
@@ -22,4 +23,5 @@ pub use setting_field::{FieldOutcome, SettingField};
 pub use settings_problems::SettingsProblems;
 pub use transaction_status::TransactionStatus;
 pub use untrusted_link::UntrustedLink;
+pub use untrusted_text::UntrustedText;
 pub use wallet_status::WalletStatus;

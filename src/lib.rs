@@ -18,6 +18,7 @@ pub mod components;
 pub mod eth;
 #[cfg(target_arch = "wasm32")]
 pub mod gateway;
+pub mod gateway_plan;
 pub mod ipfs;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;

@@ -6,3 +6,4 @@ pub mod metadata;
 pub mod mint_details;
 pub mod mint_journal;
 pub mod token_id;
+pub mod untrusted_text;

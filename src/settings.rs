@@ -26,6 +26,14 @@ pub fn is_nft_storage_classic(endpoint: &str) -> bool {
 }
 /// nft.storage's path gateway; a CID and path are appended to it.
 pub const DEFAULT_GATEWAY: &str = "https://nftstorage.link/ipfs/";
+/// Gateways asked in turn when the configured one fails, alters the
+/// content or serves no raw blocks: trustless gateways (IPIP-402) first.
+pub const DEFAULT_GATEWAY_FALLBACKS: &[&str] = &[
+    "https://trustless-gateway.link/ipfs/",
+    "https://dweb.link/ipfs/",
+];
+/// How a saved or preset list of fallbacks says "none".
+pub const NO_FALLBACKS: &str = "none";
 
 /// Names of the build-time env vars, as the user must spell them.
 pub mod env {
@@ -34,6 +42,8 @@ pub mod env {
     pub const RPC_URL: &str = "MINTY_PRESET_RPC_URL";
     pub const STORAGE_ENDPOINT: &str = "MINTY_PRESET_STORAGE_ENDPOINT";
     pub const GATEWAY: &str = "MINTY_PRESET_GATEWAY";
+    /// Space- or comma-separated gateway URLs, or `none`.
+    pub const GATEWAY_FALLBACKS: &str = "MINTY_PRESET_GATEWAY_FALLBACKS";
 }
 
 /// localStorage keys of the values a user can save over the presets.
@@ -44,6 +54,8 @@ pub mod keys {
     pub const RPC_URL: &str = "minty.rpc_url";
     pub const STORAGE_ENDPOINT: &str = "minty.storage_endpoint";
     pub const GATEWAY: &str = "minty.gateway";
+    /// Space-separated gateway URLs, or `none`.
+    pub const GATEWAY_FALLBACKS: &str = "minty.gateway_fallbacks";
 }
 
 /// Build-time presets exactly as given; `Settings::from_presets` checks them.
@@ -54,6 +66,7 @@ pub struct Presets {
     pub rpc_url: Option<&'static str>,
     pub storage_endpoint: Option<&'static str>,
     pub gateway: Option<&'static str>,
+    pub gateway_fallbacks: Option<&'static str>,
 }
 
 impl Presets {
@@ -64,6 +77,7 @@ impl Presets {
         rpc_url: option_env!("MINTY_PRESET_RPC_URL"),
         storage_endpoint: option_env!("MINTY_PRESET_STORAGE_ENDPOINT"),
         gateway: option_env!("MINTY_PRESET_GATEWAY"),
+        gateway_fallbacks: option_env!("MINTY_PRESET_GATEWAY_FALLBACKS"),
     };
 }
 
@@ -103,6 +117,8 @@ pub struct Settings {
     pub storage_endpoint: String,
     /// Path-gateway prefix ending in `/`, to which `CID/path` is appended.
     pub gateway: String,
+    /// Path gateways asked in turn after `gateway`, each ending in `/`.
+    pub gateway_fallbacks: Vec<String>,
 }
 
 impl Default for Settings {
@@ -113,6 +129,10 @@ impl Default for Settings {
             rpc_url: None,
             storage_endpoint: DEFAULT_STORAGE_ENDPOINT.to_owned(),
             gateway: DEFAULT_GATEWAY.to_owned(),
+            gateway_fallbacks: DEFAULT_GATEWAY_FALLBACKS
+                .iter()
+                .map(|gateway| (*gateway).to_owned())
+                .collect(),
         }
     }
 }
@@ -128,6 +148,7 @@ impl Settings {
                 Field::RpcUrl => presets.rpc_url,
                 Field::StorageEndpoint => presets.storage_endpoint,
                 Field::Gateway => presets.gateway,
+                Field::GatewayFallbacks => presets.gateway_fallbacks,
             };
             (field.env_var(), value.map(str::to_owned))
         });
@@ -162,6 +183,23 @@ impl Settings {
             self.overlay_contracts(&mut problems, &json);
         }
         (self, problems)
+    }
+
+    /// Every gateway to ask, in order: the configured one, then the fallbacks.
+    pub fn gateways(&self) -> Vec<String> {
+        std::iter::once(&self.gateway)
+            .chain(&self.gateway_fallbacks)
+            .cloned()
+            .collect()
+    }
+
+    /// The fallbacks as the settings page shows and saves them.
+    pub fn gateway_fallbacks_text(&self) -> String {
+        if self.gateway_fallbacks.is_empty() {
+            NO_FALLBACKS.to_owned()
+        } else {
+            self.gateway_fallbacks.join(" ")
+        }
     }
 
     /// The Minty contract on the chain this deployment expects.
@@ -205,6 +243,10 @@ impl Settings {
         if let Some(url) = check(problems, value.as_deref(), |v| gateway_in(key, v)) {
             self.gateway = url;
         }
+        let (key, value) = read(Field::GatewayFallbacks);
+        if let Some(urls) = check(problems, value.as_deref(), |v| gateway_list_in(key, v)) {
+            self.gateway_fallbacks = urls;
+        }
     }
 
     /// Applies saved contracts: an address sets a chain's contract, and
@@ -244,6 +286,7 @@ enum Field {
     RpcUrl,
     StorageEndpoint,
     Gateway,
+    GatewayFallbacks,
 }
 
 impl Field {
@@ -253,6 +296,7 @@ impl Field {
             Field::RpcUrl => env::RPC_URL,
             Field::StorageEndpoint => env::STORAGE_ENDPOINT,
             Field::Gateway => env::GATEWAY,
+            Field::GatewayFallbacks => env::GATEWAY_FALLBACKS,
         }
     }
 
@@ -262,6 +306,7 @@ impl Field {
             Field::RpcUrl => keys::RPC_URL,
             Field::StorageEndpoint => keys::STORAGE_ENDPOINT,
             Field::Gateway => keys::GATEWAY,
+            Field::GatewayFallbacks => keys::GATEWAY_FALLBACKS,
         }
     }
 }
@@ -323,6 +368,19 @@ fn storage_endpoint_in(key: &'static str, value: &str) -> Result<String, Setting
 /// is kept ending in exactly one `/`.
 fn gateway_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
     Ok(format!("{}/", url_in(key, value)?.trim_end_matches('/')))
+}
+
+/// Path gateways separated by spaces or commas, each kept as
+/// [`gateway_in`] keeps it; `none` is the empty list.
+fn gateway_list_in(key: &'static str, value: &str) -> Result<Vec<String>, SettingsError> {
+    if value.trim().eq_ignore_ascii_case(NO_FALLBACKS) {
+        return Ok(Vec::new());
+    }
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|url| !url.is_empty())
+        .map(|url| gateway_in(key, url))
+        .collect()
 }
 
 #[cfg(test)]

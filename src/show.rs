@@ -2,7 +2,9 @@
 //! contract, the metadata through the gateway, and the asset's preview.
 //! Everything read here is untrusted: anyone can mint any tokenURI.
 
+use cid::Cid;
 use ethers_core::types::Address;
+use futures::future::join_all;
 use thiserror::Error;
 
 use crate::blob_pack::blob_of_bytes;
@@ -11,7 +13,8 @@ use crate::eth::minty_abi::{
     decode_address, decode_string, owner_of_call, token_uri_call, AbiError, RevertReason,
 };
 use crate::eth::rpc::ChainError;
-use crate::gateway::{content_type, fetch_capped, GatewayError, Overflow};
+use crate::gateway::{content_type, fetch_capped, Fetched, GatewayError, Overflow};
+use crate::gateway_plan::{Failure, GatewayPlan, Next};
 use crate::ipfs::file_reader::ReadBudget;
 use crate::ipfs::resolve::ResolveError;
 use crate::ipfs::uri::{
@@ -26,6 +29,7 @@ use crate::nft::token_id::{TokenId, TokenIdError};
 use crate::settings::chains::chain_label;
 use crate::settings::Settings;
 use crate::svg_raster::svg_to_png;
+use crate::wallet::transactions::sleep;
 
 /// Why a token could not be shown at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -64,6 +68,8 @@ pub struct Metadata {
     pub json: String,
     /// Every block of it was checked against the CID in the tokenURI.
     pub verified: bool,
+    /// The gateway that served it; `None` for a web URL.
+    pub gateway: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +107,7 @@ pub async fn show_token(
     };
     let owner = decode_address(&call(owner_of_call(id.0)).await?)?;
     let token_uri = decode_string(&call(token_uri_call(id.0)).await?)?;
-    let metadata = load_metadata(&token_uri, &settings.gateway).await;
+    let metadata = load_metadata(&token_uri, GatewayPlan::new(settings.gateways())).await;
     Ok(TokenRecord {
         id,
         owner,
@@ -110,30 +116,30 @@ pub async fn show_token(
     })
 }
 
-async fn load_metadata(token_uri: &str, gateway: &str) -> Result<Metadata, MetadataProblem> {
+async fn load_metadata(token_uri: &str, plan: GatewayPlan) -> Result<Metadata, MetadataProblem> {
     let link = classify_untrusted_link(token_uri)?;
     let verified = match &link {
         SafeLink::Ipfs(address) => {
-            fetch_verified(address, gateway, MAX_METADATA_BYTES as u64).await?
+            let mut plan = plan.clone();
+            fetch_verified(address, &mut plan, MAX_METADATA_BYTES as u64)
+                .await?
+                .map(|bytes| (bytes, plan.current().map(str::to_owned)))
         }
         SafeLink::Web(_) => None,
     };
-    let (bytes, verified) = match verified {
-        Some(bytes) => (bytes, true),
+    let (bytes, gateway, verified) = match verified {
+        Some((bytes, gateway)) => (bytes, gateway, true),
         None => {
-            let url = link.fetch_url(gateway);
-            (
-                fetch_capped(&url, MAX_METADATA_BYTES, Overflow::Refuse)
-                    .await?
-                    .bytes,
-                false,
-            )
+            let (fetched, gateway) =
+                fetch_unverified(&link, plan, MAX_METADATA_BYTES, Overflow::Refuse).await?;
+            (fetched.bytes, gateway, false)
         }
     };
     Ok(Metadata {
         fields: NftMetadata::parse(&bytes)?,
         json: String::from_utf8_lossy(&bytes).into_owned(),
         verified,
+        gateway,
     })
 }
 
@@ -186,31 +192,151 @@ impl From<ResolveError> for VerifyError {
 /// Reads an IPFS file block by block as raw blocks (`?format=raw`, the
 /// trustless gateway answer); `VerifiedRead` checks each against its CID
 /// and keeps the walk within a budget of `limit` bytes, so a gateway can
-/// neither swap the content nor make the page fetch without end. `Ok(None)`
-/// when the gateway does not serve raw blocks: the caller then fetches
+/// neither swap the content nor make the page fetch without end. Each
+/// block is asked of the gateways in `plan` in turn, with retries, and the
+/// gateway that served the last block is left as its current one.
+/// `Ok(None)` when no gateway serves raw blocks: the caller then fetches
 /// unverified, and says so.
 async fn fetch_verified(
     address: &IpfsPath,
-    gateway: &str,
+    plan: &mut GatewayPlan,
     limit: u64,
 ) -> Result<Option<Vec<u8>>, VerifyError> {
     let mut read = VerifiedRead::new(address.clone(), ReadBudget::new(limit));
+    let mut failures = Vec::new();
+    let mut altered = None;
+    let mut raw_blocks_refused = false;
+    let mut fetched_ahead_for = None;
+    // The gateway that served the last block: only a gateway known to
+    // answer is sent several requests at once, so a dead one costs one
+    // timeout, not two.
+    let mut answering: Option<String> = None;
     loop {
         let cid = match read.step()? {
             ReadStep::Done(bytes) => return Ok(Some(bytes)),
             ReadStep::Fetch(cid) => cid,
         };
-        let url = raw_block_url(gateway, &cid);
-        let fetched = fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await?;
-        let is_raw_block = fetched
-            .content_type
-            .as_deref()
-            .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE));
-        if !is_raw_block {
-            return Ok(None);
+        let proven = plan
+            .current()
+            .filter(|gateway| answering.as_deref() == Some(*gateway));
+        if fetched_ahead_for != Some(cid) && proven.is_some() {
+            fetched_ahead_for = Some(cid);
+            if fetch_ahead(&mut read, cid, proven).await? {
+                continue;
+            }
         }
-        read.supply(cid, fetched.bytes)?;
+        loop {
+            let Some(gateway) = plan.current() else {
+                // Every gateway failed: the worst of what they did decides.
+                return match (altered, raw_blocks_refused) {
+                    (Some(altered), _) => Err(altered),
+                    (None, true) => Ok(None),
+                    (None, false) => Err(GatewayError::from_failures(failures).into()),
+                };
+            };
+            let url = raw_block_url(gateway, &cid);
+            let failure = match fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await {
+                Ok(fetched) if !is_raw_block(&fetched) => {
+                    raw_blocks_refused = true;
+                    Failure::NoRawBlocks
+                }
+                Ok(fetched) => match read.supply(cid, fetched.bytes) {
+                    Ok(()) => {
+                        answering = Some(gateway.to_owned());
+                        plan.answered();
+                        break;
+                    }
+                    Err(error @ SupplyError::Altered(_)) => {
+                        altered = Some(VerifyError::from(error));
+                        Failure::Altered
+                    }
+                    Err(error) => return Err(error.into()),
+                },
+                Err(error) => {
+                    let failure = error.failure();
+                    failures.push(error);
+                    failure
+                }
+            };
+            if let Next::Retry(pause) = plan.failed(failure) {
+                sleep(pause).await;
+            }
+        }
     }
+}
+
+/// Blocks fetched at once from one gateway: Chromium opens six
+/// connections to a host, and this leaves room for the page's others.
+const PARALLEL_BLOCK_FETCHES: usize = 4;
+
+/// Fetches `cid` and the blocks the walk wants after it together from
+/// `gateway`, and supplies those that arrive as raw blocks; a block that
+/// fails here is asked for again alone, through the gateway plan, which
+/// names what went wrong. `Ok(false)` when there is nothing to fetch ahead.
+async fn fetch_ahead(
+    read: &mut VerifiedRead,
+    cid: Cid,
+    gateway: Option<&str>,
+) -> Result<bool, VerifyError> {
+    let batch = read.wanted(cid, PARALLEL_BLOCK_FETCHES);
+    let Some(gateway) = gateway.filter(|_| batch.len() > 1) else {
+        return Ok(false);
+    };
+    let answers = join_all(batch.iter().map(|cid| {
+        let url = raw_block_url(gateway, cid);
+        async move { fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await }
+    }))
+    .await;
+    for (cid, answer) in batch.into_iter().zip(answers) {
+        let Some(fetched) = answer.ok().filter(is_raw_block) else {
+            continue;
+        };
+        match read.supply(cid, fetched.bytes) {
+            Ok(()) | Err(SupplyError::Altered(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(true)
+}
+
+fn is_raw_block(fetched: &Fetched) -> bool {
+    fetched
+        .content_type
+        .as_deref()
+        .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE))
+}
+
+/// GETs what `link` names from the first gateway in `plan` that serves it,
+/// with retries; a web URL has one server, asked the same way. Returns the
+/// gateway that answered (`None` for a web URL).
+async fn fetch_unverified(
+    link: &SafeLink,
+    plan: GatewayPlan,
+    limit: usize,
+    overflow: Overflow,
+) -> Result<(Fetched, Option<String>), GatewayError> {
+    let mut plan = match link {
+        SafeLink::Ipfs(_) => plan,
+        SafeLink::Web(url) => GatewayPlan::new([url.as_str()]),
+    };
+    let mut failures = Vec::new();
+    while let Some(gateway) = plan.current() {
+        let url = link.fetch_url(gateway);
+        match fetch_capped(&url, limit, overflow).await {
+            Ok(fetched) => {
+                let gateway = matches!(link, SafeLink::Ipfs(_)).then(|| gateway.to_owned());
+                return Ok((fetched, gateway));
+            }
+            Err(error) => {
+                let failure = error.failure();
+                failures.push(error);
+                if let Next::Retry(pause) = plan.failed(failure) {
+                    sleep(pause).await;
+                }
+            }
+        }
+    }
+    Err(GatewayError::from_failures(failures))
 }
 
 /// How the page previews an asset; every URL came through
@@ -240,25 +366,31 @@ pub enum Preview {
     },
 }
 
-/// A preview, and whether its bytes were checked against their CID.
+/// A preview, whether its bytes were checked against their CID, and the
+/// gateway that served them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssetPreview {
     pub preview: Preview,
     pub verified: bool,
+    /// `None` for a web URL, or when no gateway answered.
+    pub gateway: Option<String>,
 }
 
 /// Previews the asset. An IPFS asset small enough is fetched as raw blocks
 /// and checked against its CID, then shown from the checked bytes; anything
-/// else is shown from the gateway, marked unchecked.
-pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
-    let url = link.fetch_url(gateway);
+/// else is shown from the gateway, marked unchecked. The gateways in `plan`
+/// are asked in turn.
+pub async fn preview_asset(link: &SafeLink, plan: GatewayPlan) -> AssetPreview {
     let path = match link {
         SafeLink::Ipfs(address) => address.file_name().unwrap_or_default(),
         SafeLink::Web(url) => url.as_str(),
     };
     if let SafeLink::Ipfs(address) = link {
-        match fetch_verified(address, gateway, MAX_VERIFIED_ASSET_BYTES).await {
+        let mut verified_plan = plan.clone();
+        match fetch_verified(address, &mut verified_plan, MAX_VERIFIED_ASSET_BYTES).await {
             Ok(Some(bytes)) => {
+                let gateway = verified_plan.current().unwrap_or_default().to_owned();
+                let url = link.fetch_url(&gateway);
                 // The gateway's word decides how to show the bytes, not
                 // whether they are the asset: the CID settled that.
                 let media_type = content_type(&url).await.ok().flatten();
@@ -268,6 +400,7 @@ pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
                     return AssetPreview {
                         preview,
                         verified: true,
+                        gateway: Some(gateway),
                     };
                 }
             }
@@ -276,17 +409,20 @@ pub async fn preview_asset(link: &SafeLink, gateway: &str) -> AssetPreview {
             Err(error) => {
                 return AssetPreview {
                     preview: Preview::Unavailable {
-                        url,
+                        url: link.fetch_url(plan.current().unwrap_or_default()),
                         reason: error.to_string(),
                     },
                     verified: false,
+                    gateway: None,
                 }
             }
         }
     }
+    let (preview, gateway) = unchecked_preview(link, plan, path).await;
     AssetPreview {
-        preview: unchecked_preview(url, path).await,
+        preview,
         verified: false,
+        gateway,
     }
 }
 
@@ -337,21 +473,21 @@ async fn checked_preview(
     })
 }
 
-/// Asks the gateway what the asset is, and for text, its first bytes.
-async fn unchecked_preview(url: String, path: &str) -> Preview {
-    let media_type = match content_type(&url).await {
-        Ok(media_type) => media_type,
-        Err(error @ GatewayError::Status { .. }) => {
-            return Preview::Unavailable {
-                url,
-                reason: error.to_string(),
-            }
+/// Asks the gateways what the asset is, and for text, its first bytes; the
+/// first gateway that answers the question serves the preview.
+async fn unchecked_preview(
+    link: &SafeLink,
+    plan: GatewayPlan,
+    path: &str,
+) -> (Preview, Option<String>) {
+    let (url, media_type, gateway) = match media_type_from_gateways(link, plan).await {
+        Ok(found) => found,
+        Err((url, error)) => {
+            let reason = error.to_string();
+            return (Preview::Unavailable { url, reason }, None);
         }
-        // Some servers refuse HEAD or hide it from other origins; the
-        // file name then decides.
-        Err(_) => None,
     };
-    match media_kind(media_type.as_deref(), path) {
+    let preview = match media_kind(media_type.as_deref(), path) {
         MediaKind::Image => Preview::Image { url },
         MediaKind::Video => Preview::Video { url },
         MediaKind::Audio => Preview::Audio { url },
@@ -366,5 +502,48 @@ async fn unchecked_preview(url: String, path: &str) -> Preview {
             },
         },
         MediaKind::Other => Preview::Download { url, media_type },
+    };
+    (preview, gateway)
+}
+
+/// The asset's URL at the first gateway that answers a HEAD request for
+/// it, with the media type it declares and the gateway (`None` for a web
+/// URL). Some servers refuse HEAD or hide it from other origins: when no
+/// gateway answered with an HTTP status or within its time, the first one
+/// is used and the file name decides the type.
+async fn media_type_from_gateways(
+    link: &SafeLink,
+    plan: GatewayPlan,
+) -> Result<(String, Option<String>, Option<String>), (String, GatewayError)> {
+    let mut plan = match link {
+        SafeLink::Ipfs(_) => plan,
+        SafeLink::Web(url) => GatewayPlan::new([url.as_str()]),
+    };
+    let first = plan.current().unwrap_or_default().to_owned();
+    let named = |gateway: &str| matches!(link, SafeLink::Ipfs(_)).then(|| gateway.to_owned());
+    let mut failures = Vec::new();
+    // Whether a gateway is surely down or refusing, not just hiding HEAD.
+    let mut surely_failed = false;
+    while let Some(gateway) = plan.current() {
+        let url = link.fetch_url(gateway);
+        match content_type(&url).await {
+            Ok(media_type) => return Ok((url, media_type, named(gateway))),
+            Err(error) => {
+                surely_failed |= !matches!(
+                    error,
+                    GatewayError::Unreachable { .. } | GatewayError::Interrupted { .. }
+                );
+                let failure = error.failure();
+                failures.push(error);
+                if let Next::Retry(pause) = plan.failed(failure) {
+                    sleep(pause).await;
+                }
+            }
+        }
     }
+    let url = link.fetch_url(&first);
+    if !surely_failed {
+        return Ok((url, None, named(&first)));
+    }
+    Err((url, GatewayError::from_failures(failures)))
 }

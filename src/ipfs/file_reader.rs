@@ -156,6 +156,26 @@ impl FileReader {
         Ok(std::mem::take(&mut self.content))
     }
 
+    /// Up to `max` blocks the walk needs next that `source` lacks, in walk
+    /// order: the parts of the node being read that are not read yet, each
+    /// once. A caller may fetch them together; [`FileReader::resume`] still
+    /// reads and checks them one by one, in order and within the budget.
+    pub fn upcoming(&self, source: &impl BlockSource, max: usize) -> Vec<Cid> {
+        let mut wanted: Vec<Cid> = Vec::new();
+        let Some(frame) = self.stack.last() else {
+            return wanted;
+        };
+        for part in &frame.parts[frame.next..] {
+            if wanted.len() == max {
+                break;
+            }
+            if source.block_bytes(&part.cid).is_none() && !wanted.contains(&part.cid) {
+                wanted.push(part.cid);
+            }
+        }
+        wanted
+    }
+
     fn count_block(&mut self) -> Result<(), ResolveError> {
         self.blocks_visited += 1;
         if self.blocks_visited > self.budget.max_blocks {

@@ -31,6 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
     let storage_endpoint = |settings: &Settings| settings.storage_endpoint.clone();
     let gateway = |settings: &Settings| settings.gateway.clone();
+    let gateway_fallbacks = |settings: &Settings| settings.gateway_fallbacks_text();
     let rpc_url = |settings: &Settings| settings.rpc_url.clone().unwrap_or_default();
     let chain_id = |settings: &Settings| {
         settings
@@ -81,6 +82,21 @@ pub fn SettingsPage() -> impl IntoView {
                 save_testid="save-gateway"
             >
                 "A path gateway: Minty appends a CID and path to it to show images and metadata."
+            </SettingField>
+            <SettingField
+                label="Fallback gateways"
+                id="gateway-fallbacks"
+                placeholder="https://trustless-gateway.link/ipfs/ https://dweb.link/ipfs/"
+                saved=current(gateway_fallbacks)
+                customised=customised(gateway_fallbacks)
+                on_save=save(Edit::GatewayFallbacks)
+                on_reset=reset(Setting::GatewayFallbacks)
+                input_testid="gateway-fallbacks-input"
+                save_testid="save-gateway-fallbacks"
+            >
+                "Path gateways asked in turn, separated by spaces, when the gateway above fails, alters what it serves or cannot serve checkable raw blocks; "
+                <code>"none"</code>
+                " for none."
             </SettingField>
         </section>
         <section class="card settings" aria-labelledby="network-heading">

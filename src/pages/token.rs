@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::app::SettingsContext;
-use crate::components::CopyButton;
+use crate::components::{CopyButton, UntrustedText};
+use crate::gateway_plan::GatewayPlan;
 use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
@@ -22,8 +23,11 @@ pub fn TokenPage() -> impl IntoView {
     let params = use_params_map();
     let SettingsContext { settings, .. } = expect_context();
     let wallet = expect_context::<WalletContext>();
+    // "Retry verified" on the metadata bumps this to read the token again.
+    let rereads = RwSignal::new(0u32);
     // Re-read when the address, the settings or the wallet's chain change.
     let token = LocalResource::new(move || {
+        rereads.track();
         let id = params.with(|params| params.get("id").unwrap_or_default());
         let settings = settings.get();
         let wallet_chain = wallet
@@ -37,7 +41,7 @@ pub fn TokenPage() -> impl IntoView {
         <Transition fallback=Reading>
             {move || Suspend::new(async move {
                 match token.await {
-                    Ok(record) => view! { <Token record /> }.into_any(),
+                    Ok(record) => view! { <Token record rereads /> }.into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 }
             })}
@@ -54,10 +58,25 @@ fn Reading() -> impl IntoView {
     }
 }
 
+/// Untrusted names and descriptions longer than this are cut, with a
+/// "Show more", so that one token cannot push the page out of shape.
+const NAME_SHOWN_CHARS: usize = 120;
+const DESCRIPTION_SHOWN_CHARS: usize = 1000;
+
 #[component]
-fn Token(record: TokenRecord) -> impl IntoView {
+fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let gateway = settings.with_untracked(|settings| settings.gateway.clone());
+    let mut plan = settings.with_untracked(|settings| GatewayPlan::new(settings.gateways()));
+    // The gateway that served the metadata is the best bet for the asset.
+    if let Some(answered) = record
+        .metadata
+        .as_ref()
+        .ok()
+        .and_then(|m| m.gateway.as_deref())
+    {
+        plan = plan.preferring(answered);
+    }
     let owner = to_checksum(&record.owner, None);
     let fields = record.metadata.as_ref().ok().map(|m| m.fields.clone());
     let media = fields.as_ref().map(TokenMedia::of);
@@ -72,18 +91,29 @@ fn Token(record: TokenRecord) -> impl IntoView {
     view! {
         <article class="token">
             <section class="card token-hero">
-                <AssetPreview media gateway=gateway.clone() alt=name.clone().unwrap_or_default() />
+                <AssetPreview media plan alt=name.clone().unwrap_or_default() />
                 <div class="token-summary">
                     <p class="eyebrow">"Token #" {id.to_string()}</p>
                     {match name {
-                        Some(name) => view! { <h1 data-testid="token-name">{name}</h1> }.into_any(),
+                        Some(name) => {
+                            view! {
+                                <h1 data-testid="token-name" dir="auto" class="untrusted">
+                                    <UntrustedText text=name limit=NAME_SHOWN_CHARS />
+                                </h1>
+                            }
+                                .into_any()
+                        }
                         None => view! { <h1 class="untitled">"Untitled token"</h1> }.into_any(),
                     }}
                     {description
                         .map(|description| {
                             view! {
-                                <p class="token-description" data-testid="token-description">
-                                    {description}
+                                <p
+                                    class="token-description untrusted"
+                                    data-testid="token-description"
+                                    dir="auto"
+                                >
+                                    <UntrustedText text=description limit=DESCRIPTION_SHOWN_CHARS />
                                 </p>
                             }
                         })}
@@ -96,7 +126,7 @@ fn Token(record: TokenRecord) -> impl IntoView {
                     </div>
                 </div>
             </section>
-            <TokenFacts record gateway />
+            <TokenFacts record gateway rereads />
         </article>
     }
 }

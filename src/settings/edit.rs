@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use ethers_core::{types::Address, utils::to_checksum};
 
 use super::{
-    address_in, chain_id_in, gateway_in, keys, storage_endpoint_in, url_in, Settings, SettingsError,
+    address_in, chain_id_in, gateway_in, gateway_list_in, keys, storage_endpoint_in, url_in,
+    Settings, SettingsError,
 };
 
 /// How refused edits name their field, in the settings page's words.
@@ -16,6 +17,7 @@ mod labels {
     pub const RPC_URL: &str = "The RPC URL";
     pub const STORAGE_ENDPOINT: &str = "The storage endpoint";
     pub const GATEWAY: &str = "The gateway";
+    pub const GATEWAY_FALLBACKS: &str = "The fallback gateways";
     pub const CONTRACT: &str = "The contract address";
 }
 
@@ -26,6 +28,8 @@ pub enum Edit {
     RpcUrl(String),
     StorageEndpoint(String),
     Gateway(String),
+    /// Space- or comma-separated gateway URLs, or `none`.
+    GatewayFallbacks(String),
     Contract {
         chain_id: String,
         address: String,
@@ -42,6 +46,7 @@ pub enum Setting {
     RpcUrl,
     StorageEndpoint,
     Gateway,
+    GatewayFallbacks,
     Contracts,
 }
 
@@ -53,6 +58,7 @@ impl Setting {
             Setting::RpcUrl => keys::RPC_URL,
             Setting::StorageEndpoint => keys::STORAGE_ENDPOINT,
             Setting::Gateway => keys::GATEWAY,
+            Setting::GatewayFallbacks => keys::GATEWAY_FALLBACKS,
             Setting::Contracts => keys::CONTRACTS,
         }
     }
@@ -94,6 +100,18 @@ impl Settings {
                 Setting::Gateway,
                 gateway_in(labels::GATEWAY, filled(labels::GATEWAY, text)?)?,
             ),
+            Edit::GatewayFallbacks(text) => {
+                let text = filled(labels::GATEWAY_FALLBACKS, text)?;
+                let fallbacks = gateway_list_in(labels::GATEWAY_FALLBACKS, text)?;
+                saved(
+                    Setting::GatewayFallbacks,
+                    if fallbacks.is_empty() {
+                        super::NO_FALLBACKS.to_owned()
+                    } else {
+                        fallbacks.join(" ")
+                    },
+                )
+            }
             Edit::Contract { chain_id, address } => {
                 let chain_id = chain_id_in(labels::CHAIN_ID, filled(labels::CHAIN_ID, chain_id)?)?;
                 let address = address_in(labels::CONTRACT, filled(labels::CONTRACT, address)?)?;

@@ -34,6 +34,7 @@ fn presets_override_the_defaults() {
         rpc_url: Some("http://127.0.0.1:8545"),
         storage_endpoint: Some("http://127.0.0.1:5050/"),
         gateway: Some("http://127.0.0.1:5050/ipfs"),
+        gateway_fallbacks: None,
     };
     let (settings, problems) = Settings::from_presets(&presets);
     assert!(problems.is_empty(), "{problems:?}");
@@ -256,4 +257,62 @@ fn nft_storage_classic_is_recognised_by_origin() {
     assert!(is_nft_storage_classic("https://API.nft.storage/"));
     assert!(!is_nft_storage_classic("http://127.0.0.1:8787"));
     assert!(!is_nft_storage_classic("https://api.nft.storage.example"));
+}
+
+#[test]
+fn gateways_are_the_configured_one_then_the_fallbacks() {
+    let settings = Settings::default();
+    assert_eq!(
+        settings.gateways(),
+        [
+            "https://nftstorage.link/ipfs/",
+            "https://trustless-gateway.link/ipfs/",
+            "https://dweb.link/ipfs/"
+        ]
+    );
+}
+
+#[test]
+fn fallback_gateways_come_from_a_preset_and_a_saved_list() {
+    let presets = Presets {
+        gateway: Some("http://127.0.0.1:8787/ipfs/"),
+        gateway_fallbacks: Some("http://127.0.0.1:8787/ipfs"),
+        ..Presets::default()
+    };
+    let (settings, problems) = Settings::from_presets(&presets);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(settings.gateway_fallbacks, ["http://127.0.0.1:8787/ipfs/"]);
+
+    let (saved_list, problems) = settings.clone().overlay_saved(saved(&[(
+        keys::GATEWAY_FALLBACKS,
+        "http://127.0.0.1:1/ipfs, http://127.0.0.1:2/ipfs/",
+    )]));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        saved_list.gateway_fallbacks,
+        ["http://127.0.0.1:1/ipfs/", "http://127.0.0.1:2/ipfs/"]
+    );
+
+    let (none, _) = settings.overlay_saved(saved(&[(keys::GATEWAY_FALLBACKS, "none")]));
+    assert!(none.gateway_fallbacks.is_empty());
+    assert_eq!(none.gateway_fallbacks_text(), "none");
+}
+
+#[test]
+fn a_fallback_list_with_one_bad_url_is_refused_whole() {
+    let (settings, problems) = Settings::default().overlay_saved(saved(&[(
+        keys::GATEWAY_FALLBACKS,
+        "https://dweb.link/ipfs/ dweb.link",
+    )]));
+    assert_eq!(
+        settings.gateway_fallbacks,
+        Settings::default().gateway_fallbacks
+    );
+    assert!(matches!(
+        problems[..],
+        [SettingsError::InvalidUrl {
+            key: keys::GATEWAY_FALLBACKS,
+            ..
+        }]
+    ));
 }

@@ -3,6 +3,7 @@
 // and hostile metadata shown as text that runs nothing.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
@@ -22,6 +23,74 @@ function thiefSvg (stack) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48" viewBox="0 0 64 48">` +
     `<script><![CDATA[${steal}]]></script>` +
     `<rect width="64" height="48" fill="crimson"/><circle cx="32" cy="24" r="16" fill="gold"/></svg>`
+}
+
+async function waitUntil (condition, timeout = 30000) {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${condition}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/// A gateway on loopback that is down in one of two ways: it answers every
+/// request with HTTP 500 (`fail`), or takes the request and never answers
+/// (`hang`). It counts what it was asked for, and the requests the
+/// browser gave up on before an answer.
+async function deadGateway (mode) {
+  const requests = []
+  const abandoned = []
+  const sockets = new Set()
+  const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`)
+    response.on('close', () => { if (!response.writableEnded) abandoned.push(request.url) })
+    if (mode === 'fail') {
+      response.writeHead(500, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' })
+      response.end('gateway down')
+    }
+  })
+  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/ipfs/`,
+    requests,
+    abandoned,
+    close () {
+      for (const socket of sockets) socket.destroy()
+      return new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
+
+/// A gateway on loopback in front of `target` (a path gateway) that answers
+/// raw block requests (`?format=raw`) with something else, as gateways
+/// without trustless support do, until `serveRaw(true)`.
+async function noRawGateway (target) {
+  let serveRaw = false
+  const server = http.createServer(async (request, response) => {
+    const cors = { 'access-control-allow-origin': '*' }
+    if (request.url.includes('format=raw') && !serveRaw) {
+      response.writeHead(200, { ...cors, 'content-type': 'text/plain' })
+      response.end('no raw blocks here')
+      return
+    }
+    const answer = await fetch(target + request.url.replace(/^\/ipfs\//, ''), { method: request.method })
+    const headers = { ...cors }
+    for (const name of ['content-type', 'content-length']) {
+      if (answer.headers.get(name)) headers[name] = answer.headers.get(name)
+    }
+    response.writeHead(answer.status, headers)
+    response.end(Buffer.from(await answer.arrayBuffer()))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/ipfs/`,
+    serveRaw (on) { serveRaw = on },
+    close () {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    }
+  }
 }
 
 describe('token page: viewing a token', () => {
@@ -68,6 +137,18 @@ describe('token page: viewing a token', () => {
       metadata: (uri) => ({ name: 'A web page', animation_url: uri })
     })
     tokens.broken = await mintWith(stack, { metadata: '{"name": "cut off' })
+    // About 700 kB: a file node over three 256 KiB leaves.
+    tokens.long = await mintWith(stack, {
+      asset: { name: 'long.txt', bytes: Buffer.from('All work and no play. '.repeat(32000)), type: 'text/plain' },
+      metadata: (uri) => ({ name: 'A long text', animation_url: uri })
+    })
+    tokens.disguised = await mintWith(stack, {
+      metadata: {
+        // Without a mark, the override shows "gnp.exe" backwards, as "exe.png".
+        name: `Ape #1 \u202Egnp.exe${' and a very long name'.repeat(10)}`,
+        description: 'Bored\u200BApe \u{1F469}\u200D\u{1F680}'
+      }
+    })
   })
 
   after(() => closeSession({ stack, browser }))
@@ -132,6 +213,15 @@ describe('token page: viewing a token', () => {
     await song.screenshot({ path: screenshotPath('token-audio-desktop'), fullPage: true })
     assert.deepEqual(song.pageErrors, [])
     await song.context().close()
+  })
+
+  it('checks an asset of several blocks, its leaves fetched together, and previews it', async () => {
+    const page = await openToken(tokens.long.id)
+    await page.getByTestId('asset-text').waitFor()
+    assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'true')
+    assert.match(await text(page, 'asset-text'), /^All work and no play\. All work/)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
   })
 
   it('offers media it does not preview, such as HTML, as a download only', async () => {
@@ -232,6 +322,119 @@ describe('token page: viewing a token', () => {
     }
   })
 
+  // Only loopback gateways here: the stack presets its own gateway as the
+  // fallback, so no test ever reaches the internet.
+  for (const mode of ['fail', 'hang']) {
+    it(`falls back to the next gateway when the configured one ${mode === 'fail' ? 'answers 500' : 'hangs'}, and names the one that answered`, async () => {
+      const dead = await deadGateway(mode)
+      const local = `${stack.storageUrl}/ipfs/`
+      try {
+        const page = await openApp(browser, stack, { path: '/settings' })
+        await page.evaluate(({ dead, local }) => {
+          localStorage.setItem('minty.gateway', dead)
+          localStorage.setItem('minty.gateway_fallbacks', local)
+        }, { dead: dead.url, local })
+        await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+        // A hung gateway is given up on after its timeout.
+        const patience = { timeout: 60000 }
+        await page.getByTestId('token-name').waitFor(patience)
+        assert.equal(await text(page, 'token-name'), 'Mint the cat')
+        assert.equal(await page.getByTestId('metadata-verified').getAttribute('data-verified'), 'true')
+        assert.match(await text(page, 'metadata-gateway'), new RegExp(`Served by ${local}`))
+        await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0, null, patience)
+        assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'true')
+        assert.match(await text(page, 'asset-gateway'), new RegExp(`Served by ${local}`))
+        // The configured gateway was asked first, for the metadata's root block.
+        assert.match(dead.requests[0], new RegExp(`^GET /ipfs/${tokens.cat.metadataCid}\\?format=raw`))
+        if (mode === 'fail') {
+          // A 500 is retried, with a pause, before the next gateway is tried.
+          assert.ok(dead.requests.filter((r) => r === dead.requests[0]).length >= 2, dead.requests.join('\n'))
+        }
+        assert.deepEqual(page.pageErrors, [])
+        await page.screenshot({ path: screenshotPath(`token-gateway-${mode}-desktop`), fullPage: true })
+        await page.context().close()
+      } finally {
+        await dead.close()
+      }
+    })
+  }
+
+  it('aborts a request to a hung gateway when the user leaves the token page', async () => {
+    const dead = await deadGateway('hang')
+    try {
+      const page = await openApp(browser, stack, { path: '/settings' })
+      await page.evaluate((url) => {
+        localStorage.setItem('minty.gateway', url)
+        localStorage.setItem('minty.gateway_fallbacks', 'none')
+      }, dead.url)
+      await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+      await waitUntil(() => dead.requests.length > 0)
+      const left = Date.now()
+      await page.getByRole('link', { name: 'Home', exact: true }).click()
+      await page.waitForURL(`${stack.appUrl}/`)
+      // Well before the request's own 15 s timeout.
+      await waitUntil(() => dead.abandoned.length > 0, 5000)
+      assert.ok(Date.now() - left < 5000)
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      await dead.close()
+    }
+  })
+
+  it('shows a token unchecked from a gateway without raw blocks, checks it on "Retry verified", and revokes blob URLs it let go of', async () => {
+    const gateway = await noRawGateway(`${stack.storageUrl}/ipfs/`)
+    try {
+      const page = await openApp(browser, stack, { path: '/settings' })
+      await page.evaluate((url) => {
+        localStorage.setItem('minty.gateway', url)
+        localStorage.setItem('minty.gateway_fallbacks', 'none')
+      }, gateway.url)
+      await page.goto(`${stack.appUrl}/token/${tokens.cat.id}`)
+      const marker = page.getByTestId('asset-verified')
+      await marker.waitFor()
+      assert.equal(await marker.getAttribute('data-verified'), 'false')
+      assert.equal(await page.getByTestId('asset-image').getAttribute('src'), `${gateway.url}${tokens.cat.assetCid}/cat.png`)
+
+      gateway.serveRaw(true)
+      await page.getByTestId('retry-verified').click()
+      await page.waitForFunction(() => document.querySelector('[data-testid="asset-verified"]')?.dataset.verified === 'true')
+      const blob = await page.getByTestId('asset-image').getAttribute('src')
+      assert.match(blob, /^blob:/)
+      await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+      assert.equal(await page.getByTestId('retry-verified').count(), 0)
+      assert.match(await text(page, 'asset-gateway'), new RegExp(`Served by ${gateway.url}`))
+
+      const readable = (url) => page.evaluate(async (url) => {
+        try { await fetch(url); return true } catch { return false }
+      }, url)
+      assert.equal(await readable(blob), true)
+
+      // The metadata was read unchecked too; read again, it is checked,
+      // and the preview it replaces lets go of its blob.
+      assert.equal(await page.getByTestId('metadata-verified').getAttribute('data-verified'), 'false')
+      await page.getByTestId('retry-metadata-verified').click()
+      await page.waitForFunction(() => document.querySelector('[data-testid="metadata-verified"]')?.dataset.verified === 'true')
+      assert.match(await text(page, 'metadata-gateway'), new RegExp(`Served by ${gateway.url}`))
+      await page.waitForFunction((old) => {
+        const src = document.querySelector('[data-testid="asset-image"]')?.getAttribute('src')
+        return src?.startsWith('blob:') && src !== old
+      }, blob)
+      assert.equal(await readable(blob), false)
+      const again = await page.getByTestId('asset-image').getAttribute('src')
+      assert.equal(await readable(again), true)
+
+      // Leaving the token page inside the app keeps the document, but not the blob.
+      await page.getByRole('link', { name: 'Home', exact: true }).click()
+      await page.waitForURL(`${stack.appUrl}/`)
+      assert.equal(await readable(again), false)
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      await gateway.close()
+    }
+  })
+
   it('shows the error next to the link when the metadata is not valid JSON', async () => {
     const page = await openToken(tokens.broken.id)
     await page.getByTestId('metadata-error').waitFor()
@@ -261,6 +464,29 @@ describe('token page: viewing a token', () => {
   it('explains that a non-numeric id is not a token id', async () => {
     const page = await openToken('cat')
     assert.match(await text(page, 'token-error'), /"cat" is not a token id.*whole numbers/)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('marks hidden bidi controls and zero-width characters, and cuts a long name with "Show more"', async () => {
+    const page = await openToken(tokens.disguised.id)
+    const name = page.getByTestId('token-name')
+    assert.equal(await name.getAttribute('dir'), 'auto')
+    assert.equal(await name.evaluate((h1) => getComputedStyle(h1).unicodeBidi), 'isolate')
+    const override = name.getByTestId('invisible-char')
+    assert.equal(await override.innerText(), 'RLO')
+    assert.equal(await override.getAttribute('title'), 'U+202E RIGHT-TO-LEFT OVERRIDE')
+    // The control itself is not in the page, so it reorders nothing.
+    assert.ok(!(await name.textContent()).includes('\u202E'))
+    assert.ok((await name.innerText()).length < 200)
+    await name.getByTestId('show-more').click()
+    assert.match(await name.innerText(), /( and a very long name){10}$/)
+    assert.equal(await name.getByTestId('show-more').count(), 0)
+    const description = page.getByTestId('token-description')
+    assert.deepEqual(await description.getByTestId('invisible-char').allInnerTexts(), ['ZWSP'])
+    // The joiner inside the astronaut emoji is left alone.
+    assert.ok((await description.textContent()).includes('\u{1F469}\u200D\u{1F680}'))
+    await page.screenshot({ path: screenshotPath('token-disguised-desktop'), fullPage: true })
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

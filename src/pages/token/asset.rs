@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::gateway_plan::GatewayPlan;
 use crate::ipfs::uri::classify_untrusted_link;
 use crate::nft::media::{TokenMedia, TEXT_PREVIEW_BYTES};
 use crate::show::{preview_asset, AssetPreview, Preview};
@@ -13,7 +14,8 @@ use crate::show::{preview_asset, AssetPreview, Preview};
 pub fn AssetPreview(
     /// `None` when the metadata could not be read.
     media: Option<TokenMedia>,
-    gateway: String,
+    /// The gateways to ask, in order.
+    plan: GatewayPlan,
     /// The token's name, as the image's text alternative.
     alt: String,
 ) -> impl IntoView {
@@ -29,23 +31,28 @@ pub fn AssetPreview(
     let cover = media
         .cover_image
         .and_then(|image| classify_untrusted_link(&image).ok())
-        .map(|image| image.fetch_url(&gateway));
+        .map(|image| image.fetch_url(plan.current().unwrap_or_default()));
+    // "Retry verified" bumps this to read the asset again.
+    let tries = RwSignal::new(0u32);
     let preview = LocalResource::new(move || {
-        let (link, gateway) = (link.clone(), gateway.clone());
-        async move { preview_asset(&link, &gateway).await }
+        tries.track();
+        let (link, plan) = (link.clone(), plan.clone());
+        async move { preview_asset(&link, plan).await }
     });
     view! {
-        <div class="asset-frame">
+        <div class="asset">
             <Suspense fallback=|| {
                 view! {
-                    <p class="asset-empty" aria-busy="true">
-                        "Loading the preview…"
-                    </p>
+                    <div class="asset-frame">
+                        <p class="asset-empty" aria-busy="true">
+                            "Loading the preview…"
+                        </p>
+                    </div>
                 }
             }>
                 {move || {
                     let (cover, alt) = (cover.clone(), alt.clone());
-                    Suspend::new(async move { show(preview.await, cover, alt) })
+                    Suspend::new(async move { show(preview.await, cover, alt, tries) })
                 }}
             </Suspense>
         </div>
@@ -53,12 +60,45 @@ pub fn AssetPreview(
     .into_any()
 }
 
-fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
-    let AssetPreview { preview, verified } = checked;
+fn show(
+    checked: AssetPreview,
+    cover: Option<String>,
+    alt: String,
+    tries: RwSignal<u32>,
+) -> AnyView {
+    let AssetPreview {
+        preview,
+        verified,
+        gateway,
+    } = checked;
+    if let Preview::Image { url } | Preview::Video { url } | Preview::Audio { url } = &preview {
+        revoke_on_cleanup(url);
+    }
     let marker = view! {
         <p class="hint asset-check" data-testid="asset-verified" data-verified=verified.to_string()>
             {if verified { "Checked against its CID." } else { "Shown from the gateway, not checked against its CID." }}
+            {(!verified)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="link-button"
+                            data-testid="retry-verified"
+                            on:click=move |_| tries.update(|tries| *tries += 1)
+                        >
+                            "Retry verified"
+                        </button>
+                    }
+                })}
         </p>
+        {gateway
+            .map(|gateway| {
+                view! {
+                    <p class="hint" data-testid="asset-gateway">
+                        "Served by " <span class="mono">{gateway}</span>
+                    </p>
+                }
+            })}
     };
     let view = match preview {
         Preview::Image { url } => {
@@ -125,13 +165,31 @@ fn show(checked: AssetPreview, cover: Option<String>, alt: String) -> AnyView {
         }
         .into_any(),
     };
-    view! { {view} {marker} }.into_any()
+    // The notes sit below the frame, which crops to a square.
+    view! {
+        <div class="asset-frame">{view}</div>
+        {marker}
+    }
+    .into_any()
+}
+
+/// A checked preview's `blob:` URL holds the file in memory until it is
+/// revoked: it is revoked when the preview goes away or is read again.
+fn revoke_on_cleanup(url: &str) {
+    if url.starts_with("blob:") {
+        let url = url.to_owned();
+        on_cleanup(move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        });
+    }
 }
 
 fn empty(message: &'static str) -> AnyView {
     view! {
-        <div class="asset-frame">
-            <p class="asset-empty">{message}</p>
+        <div class="asset">
+            <div class="asset-frame">
+                <p class="asset-empty">{message}</p>
+            </div>
         </div>
     }
     .into_any()

@@ -9,7 +9,12 @@ use crate::nft::media::TokenMedia;
 use crate::show::TokenRecord;
 
 #[component]
-pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
+pub fn TokenFacts(
+    record: TokenRecord,
+    gateway: String,
+    /// Bumped to read the token again.
+    rereads: RwSignal<u32>,
+) -> impl IntoView {
     let TokenRecord {
         token_uri,
         metadata,
@@ -21,16 +26,21 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
         .map(|metadata| TokenMedia::of(&metadata.fields));
     let asset = media.as_ref().and_then(|media| media.asset.clone());
     let cover_image = media.and_then(|media| media.cover_image);
-    let (json, verified, problem) = match metadata {
-        Ok(metadata) => (Some(metadata.json), Some(metadata.verified), None),
-        Err(problem) => (None, None, Some(problem.to_string())),
+    let (json, verified, served_by, problem) = match metadata {
+        Ok(metadata) => (
+            Some(metadata.json),
+            Some(metadata.verified),
+            metadata.gateway,
+            None,
+        ),
+        Err(problem) => (None, None, None, Some(problem.to_string())),
     };
     view! {
         <section class="card">
             <h2>"On chain and on IPFS"</h2>
             <dl class="facts">
                 <dt>"Token URI"</dt>
-                <dd class="mono" data-testid="token-uri">
+                <dd class="mono untrusted" data-testid="token-uri" dir="auto">
                     {token_uri.clone()}
                 </dd>
                 <dt>"Metadata URL"</dt>
@@ -46,6 +56,27 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                             view! {
                                 <p class="hint" data-testid="metadata-verified" data-verified=verified.to_string()>
                                     {note}
+                                    {(!verified)
+                                        .then(|| {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="link-button"
+                                                    data-testid="retry-metadata-verified"
+                                                    on:click=move |_| rereads.update(|n| *n += 1)
+                                                >
+                                                    "Retry verified"
+                                                </button>
+                                            }
+                                        })}
+                                </p>
+                            }
+                        })}
+                    {served_by
+                        .map(|gateway| {
+                            view! {
+                                <p class="hint" data-testid="metadata-gateway">
+                                    "Served by " <span class="mono">{gateway}</span>
                                 </p>
                             }
                         })}
@@ -62,7 +93,9 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                     .map(|asset| {
                         view! {
                             <dt>"Asset URI"</dt>
-                            <dd class="mono">{asset.clone()}</dd>
+                            <dd class="mono untrusted" dir="auto">
+                                {asset.clone()}
+                            </dd>
                             <dt>"Asset URL"</dt>
                             <dd>
                                 <UntrustedLink raw=asset gateway=gateway.clone() testid="asset-url" />
@@ -84,7 +117,9 @@ pub fn TokenFacts(record: TokenRecord, gateway: String) -> impl IntoView {
                     view! {
                         <details class="raw-metadata">
                             <summary>"Metadata JSON"</summary>
-                            <pre>{json}</pre>
+                            <pre dir="auto" class="untrusted">
+                                {json}
+                            </pre>
                         </details>
                     }
                 })}

@@ -211,3 +211,26 @@ fn reset_forgets_the_saved_value() {
         [keys::STORAGE_ENDPOINT]
     );
 }
+
+#[test]
+fn fallback_gateways_are_saved_as_one_normalised_list_or_none() {
+    let (settings, storage) = saved_after(&[Edit::GatewayFallbacks(
+        " http://127.0.0.1:8787/ipfs,https://dweb.link/ipfs// ".into(),
+    )]);
+    assert_eq!(
+        settings.gateway_fallbacks,
+        ["http://127.0.0.1:8787/ipfs/", "https://dweb.link/ipfs/"]
+    );
+    assert_eq!(
+        storage[keys::GATEWAY_FALLBACKS],
+        "http://127.0.0.1:8787/ipfs/ https://dweb.link/ipfs/"
+    );
+    let (settings, _) = saved_after(&[Edit::GatewayFallbacks("None".into())]);
+    assert!(settings.gateway_fallbacks.is_empty());
+    let (settings, storage) = saved_after(&[
+        Edit::GatewayFallbacks("none".into()),
+        Edit::Reset(Setting::GatewayFallbacks),
+    ]);
+    assert_eq!(settings.gateway_fallbacks, presets().gateway_fallbacks);
+    assert!(!storage.contains_key(keys::GATEWAY_FALLBACKS));
+}

@@ -63,6 +63,9 @@ pub fn app_presets(
         (env::CONTRACT, format!("{contract:?}")),
         (env::RPC_URL, rpc_url.to_owned()),
         (env::GATEWAY, format!("{storage}/ipfs/")),
+        // The local gateway is its own fallback: the app's default fallbacks
+        // are public gateways, and nothing here may leave this machine.
+        (env::GATEWAY_FALLBACKS, format!("{storage}/ipfs/")),
         (env::STORAGE_ENDPOINT, storage),
     ]
 }
