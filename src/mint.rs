@@ -17,7 +17,7 @@ use crate::eth::minty_abi::{
     decode_string, decode_transfer, mint_token_call, minted_token_id, token_uri_call,
 };
 use crate::eth::transaction_watch::{
-    mints_to_owner_filter, replaced_mint, retry_delay, ReplacedMint, SentTransaction,
+    mints_to_owner_filter, replaced_mint, ReplacedMint, SentTransaction,
 };
 use crate::ipfs::profile::NFT_STORAGE;
 use crate::ipfs::uri::{IpfsPath, UriError};
@@ -28,10 +28,9 @@ use crate::storage::retry::RetryNotice;
 use crate::storage::{StorageError, StorageProvider};
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
-    block_number, call, send, sleep, transfers_with_senders, watch, SendError, Settled,
-    TransactionRequest, WatchStatus,
+    block_number, call, read_until_answered, send, transfers_with_senders, watch, SendError,
+    Settled, TransactionRequest, WatchStatus,
 };
-use crate::wallet::WalletError;
 
 /// Where a mint is, for the progress display.
 #[derive(Debug, Clone)]
@@ -391,9 +390,10 @@ async fn follow_sent(
         Settled::Replaced { nonce } => {
             report(MintStage::Replaced { hash });
             let filter = mints_to_owner_filter(contract, owner, sent.send_block);
-            let transfers = with_retries(sent.hash, &report, || {
-                transfers_with_senders(filter.clone())
-            })
+            let transfers = read_until_answered(
+                || transfers_with_senders(filter.clone()),
+                |status| report(MintStage::Sent { hash, status }),
+            )
             .await;
             match replaced_mint(sent, nonce, owner, &transfers) {
                 ReplacedMint::Minted {
@@ -440,30 +440,4 @@ pub async fn find_sent_mint(record: &MintRecord) -> Result<Option<MintedToken>, 
         }
     }
     Ok(None)
-}
-
-/// Repeats a read of the wallet's node until it answers, with backoff,
-/// showing the user that the transaction's status is unknown meanwhile.
-async fn with_retries<T, Fut>(hash: H256, report: &impl Fn(MintStage), read: impl Fn() -> Fut) -> T
-where
-    Fut: std::future::Future<Output = Result<T, WalletError>>,
-{
-    let mut failures = 0;
-    loop {
-        match read().await {
-            Ok(value) => return value,
-            Err(problem) => {
-                failures += 1;
-                let retry_in = retry_delay(failures);
-                report(MintStage::Sent {
-                    hash,
-                    status: WatchStatus::Unknown {
-                        problem: problem.into(),
-                        retry_in,
-                    },
-                });
-                sleep(retry_in).await;
-            }
-        }
-    }
 }

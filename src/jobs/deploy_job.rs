@@ -12,13 +12,13 @@ use crate::eth::address::AddressError;
 use crate::eth::minty_abi::{
     decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
 };
-use crate::eth::transaction_watch::{retry_delay, SentTransaction};
+use crate::eth::transaction_watch::SentTransaction;
 use crate::settings::edit::Edit;
 use crate::settings::local_storage::SaveError;
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
-    block_number, call, code_at, send, sleep, watch, SendError, Settled, TransactionRequest,
-    WatchStatus,
+    block_number, call, code_at, read_until_answered, send, watch, SendError, Settled,
+    TransactionRequest, WatchStatus,
 };
 
 #[derive(Debug, Clone)]
@@ -232,24 +232,15 @@ async fn deploy(
         Settled::Replaced { nonce } => {
             let address = get_contract_address(sent.from, nonce);
             report(DeployStage::Checking { address });
-            let mut failures = 0;
-            loop {
-                match code_at(address).await {
-                    Ok(code) if code.is_empty() => return Err(DeployError::Cancelled { hash }),
-                    Ok(_) => return Ok(Deployed::New { address, hash }),
-                    Err(problem) => {
-                        failures += 1;
-                        let retry_in = retry_delay(failures);
-                        report(DeployStage::Sent {
-                            hash,
-                            status: WatchStatus::Unknown {
-                                problem: problem.into(),
-                                retry_in,
-                            },
-                        });
-                        sleep(retry_in).await;
-                    }
-                }
+            let code = read_until_answered(
+                || code_at(address),
+                |status| report(DeployStage::Sent { hash, status }),
+            )
+            .await;
+            if code.is_empty() {
+                Err(DeployError::Cancelled { hash })
+            } else {
+                Ok(Deployed::New { address, hash })
             }
         }
     }

@@ -316,6 +316,30 @@ pub async fn code_at(address: Address) -> Result<Vec<u8>, WalletError> {
     Ok(wallet().code_at(address).await?)
 }
 
+/// Repeats a read of the wallet's node about a sent transaction until it
+/// answers, with the watch's backoff; `on_wait` tells the user the status is
+/// unknown meanwhile.
+pub async fn read_until_answered<T, Fut>(read: impl Fn() -> Fut, on_wait: impl Fn(WatchStatus)) -> T
+where
+    Fut: std::future::Future<Output = Result<T, WalletError>>,
+{
+    let mut failures = 0;
+    loop {
+        match read().await {
+            Ok(value) => return value,
+            Err(problem) => {
+                failures += 1;
+                let retry_in = retry_delay(failures);
+                on_wait(WatchStatus::Unknown {
+                    problem: problem.into(),
+                    retry_in,
+                });
+                sleep(retry_in).await;
+            }
+        }
+    }
+}
+
 /// Waits without blocking the page.
 pub async fn sleep(duration: Duration) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
