@@ -67,6 +67,42 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('mints through a Kubo RPC node chosen in Settings, with no token, and the token page shows it', async () => {
+    // IPFS Desktop or a local node: choose Kubo RPC and point it at the node.
+    const page = await openApp(browser, stack)
+    const requests = recordRequests(page)
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('storage-provider').selectOption('kubo')
+    await page.getByTestId('kubo-endpoint-input').fill(stack.storageUrl)
+    await page.getByTestId('save-kubo-endpoint').click()
+    await page.getByRole('status').filter({ hasText: 'Saved' }).first().waitFor()
+    await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    assert.equal(await page.getByTestId('mint-needs-token').count(), 0, 'a local node needs no token')
+    const image = gradientPng(24)
+    const { tokenId, assetUri, metadataUri } = await mint(page, { name: 'Through Kubo', file: { name: 'kubo.png', mimeType: 'image/png', buffer: image } })
+
+    assert.match(assetUri, /^ipfs:\/\/bafy[a-z0-9]+\/kubo\.png$/)
+    assert.equal(await tokenURI(stack.rpcUrl, CONTRACT, tokenId), metadataUri)
+    const stored = Buffer.from(await (await fetch(`${stack.storageUrl}/ipfs/${assetUri.slice(7)}`)).arrayBuffer())
+    assert.ok(stored.equals(image), 'the node serves the minted file')
+    const imports = requests.filter((r) => r.method === 'POST' && r.url.startsWith(`${stack.storageUrl}/api/v0/dag/import`))
+    assert.equal(imports.length, 2, 'asset and metadata, one dag/import each')
+    for (const request of imports) {
+      assert.equal(new URL(request.url).searchParams.get('pin-roots'), 'true')
+      assert.equal(request.headers.authorization, undefined, 'no token set, so no Authorization header')
+      assert.match(request.headers['content-type'], /^multipart\/form-data; boundary=/)
+    }
+    assert.equal(uploads(requests, stack).length, 0, 'nothing went to the nft.storage API')
+
+    await page.goto(`${stack.appUrl}/token/${tokenId}`)
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    assert.equal(await page.getByTestId('token-name').innerText(), 'Through Kubo')
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
   it('previews a chosen SVG as a picture drawn from it, never as an SVG document of the app', async () => {
     const page = await mintPage(browser, stack)
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>window.__pwned = 1</script>' +
