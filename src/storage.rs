@@ -2,9 +2,14 @@
 //! all behind [`StorageProvider`], all failing with [`StorageError`].
 
 #[cfg(target_arch = "wasm32")]
+pub mod kubo;
+pub mod kubo_answer;
+#[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
 pub mod retry;
 pub mod upload_answer;
+#[cfg(target_arch = "wasm32")]
+pub mod xhr_upload;
 
 use cid::Cid;
 use thiserror::Error;
@@ -31,6 +36,11 @@ pub enum StorageError {
         status: u16,
         message: String,
     },
+    #[error(
+        "{endpoint} stored the upload but did not pin it, so the node may drop it: {message}. \
+         No transaction was sent."
+    )]
+    NotPinned { endpoint: String, message: String },
     #[error("{endpoint} answered in a way this app does not understand: {detail}")]
     BadAnswer { endpoint: String, detail: String },
     #[error(
