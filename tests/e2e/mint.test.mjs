@@ -104,6 +104,38 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('a hosted Kubo RPC endpoint gets its own token, never the nft.storage one', async () => {
+    const page = await openApp(browser, stack)
+    const requests = recordRequests(page)
+    // An nft.storage token saved for the same origin, the way earlier builds saved it.
+    await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token: STORAGE_TOKEN, endpoint: stack.storageUrl })
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('storage-provider').selectOption('kubo')
+    await page.getByTestId('kubo-endpoint-input').fill(stack.storageUrl)
+    await page.getByTestId('save-kubo-endpoint').click()
+    await page.getByTestId('kubo-token-input').fill('kubo-bearer-secret')
+    await page.getByTestId('save-kubo-token').click()
+    await page.getByTestId('kubo-token-masked').waitFor()
+    assert.match(await page.getByTestId('kubo-token-endpoint').innerText(), new RegExp(stack.storageUrl))
+    // Each provider keeps its own token; the old key became nft.storage's.
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem('minty.token.kubo'))).token, 'kubo-bearer-secret')
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem('minty.token.nft-storage'))).token, STORAGE_TOKEN)
+    assert.equal(await page.evaluate(() => localStorage.getItem('minty.api_token')), null)
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await mint(page, { name: 'Hosted Kubo', file: { name: 'hosted.txt', mimeType: 'text/plain', buffer: Buffer.from('pinned by a hosted node\n') } })
+    const imports = requests.filter((r) => r.method === 'POST' && r.url.startsWith(`${stack.storageUrl}/api/v0/dag/import`))
+    assert.equal(imports.length, 2, 'asset and metadata, one dag/import each')
+    for (const request of imports) assert.equal(request.headers.authorization, 'Bearer kubo-bearer-secret')
+    for (const request of requests) {
+      assert.ok(!JSON.stringify(request).includes(STORAGE_TOKEN), `the nft.storage token went to ${request.url}`)
+    }
+    assert.equal(uploads(requests, stack).length, 0, 'nothing went to the nft.storage API')
+    await page.context().close()
+  })
+
   it('previews a chosen SVG as a picture drawn from it, never as an SVG document of the app', async () => {
     const page = await mintPage(browser, stack)
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>window.__pwned = 1</script>' +
