@@ -136,6 +136,30 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('a Kubo node that stores but cannot pin is named with its message, and nothing is minted', async () => {
+    const page = await openApp(browser, stack)
+    await page.evaluate((url) => {
+      localStorage.setItem('minty.storage_provider', 'kubo')
+      localStorage.setItem('minty.kubo_endpoint', url)
+    }, stack.storageUrl)
+    await page.goto(stack.appUrl + '/mint')
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await stack.storageSwitch('kubo-pin-errors', true)
+    try {
+      await fillForm(page, { name: 'Unpinned', file: { name: 'u.png', mimeType: 'image/png', buffer: gradientPng(5) } })
+      await page.getByTestId('mint-submit').click()
+      await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    } finally {
+      await stack.storageSwitch('kubo-pin-errors', false)
+    }
+    const error = await page.getByTestId('mint-error').innerText()
+    assert.match(error, /did not pin it, so the node may drop it: pin: context deadline exceeded/)
+    assert.match(error, new RegExp(stack.storageUrl.replace(/[.]/g, '\\.')))
+    assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    await page.context().close()
+  })
+
   it('previews a chosen SVG as a picture drawn from it, never as an SVG document of the app', async () => {
     const page = await mintPage(browser, stack)
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>window.__pwned = 1</script>' +

@@ -52,6 +52,8 @@ pub struct StorageState {
     pub lie_about_cids: std::sync::atomic::AtomicBool,
     /// Test switch: alter the bytes the gateway serves.
     pub corrupt_gateway: std::sync::atomic::AtomicBool,
+    /// Test switch: Kubo's dag/import reports every root with a `PinErrorMsg`.
+    pub kubo_pin_errors: std::sync::atomic::AtomicBool,
     /// Test switch: fail the next uploads with a status.
     pub upload_faults: faults::UploadFaults,
 }
@@ -63,6 +65,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         pins: kubo::Pins::open(config.data_dir.join("pins"))?,
         lie_about_cids: Default::default(),
         corrupt_gateway: Default::default(),
+        kubo_pin_errors: Default::default(),
         upload_faults: Default::default(),
         config,
     });
@@ -80,6 +83,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
             .route("/__test/lie-about-cids", post(api::set_lie_about_cids))
             .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
             .route("/__test/fail-uploads", post(faults::set_upload_faults))
+            .route("/__test/kubo-pin-errors", post(kubo::set_pin_errors))
     } else {
         router
     };

@@ -464,18 +464,15 @@ fn cors_lets_any_page_call_the_api_and_read_the_gateway() {
 fn test_switches_do_not_exist_unless_enabled() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start(data.path(), None);
-    let response = agent()
-        .post(&server.url("/__test/lie-about-cids"))
-        .send_string("on");
-    let status = match response {
-        Ok(response) => response.status(),
-        Err(ureq::Error::Status(status, _)) => status,
-        Err(error) => panic!("request failed: {error}"),
-    };
-    assert!(
-        status == 404 || status == 405,
-        "the switch answered {status}"
-    );
+    for switch in ["/__test/lie-about-cids", "/__test/kubo-pin-errors"] {
+        let response = agent().post(&server.url(switch)).send_string("on");
+        let status = match response {
+            Ok(response) => response.status(),
+            Err(ureq::Error::Status(status, _)) => status,
+            Err(error) => panic!("request failed: {error}"),
+        };
+        assert!(status == 404 || status == 405, "{switch} answered {status}");
+    }
     // And uploads still get their honest CID.
     let cid = upload_raw(&server, "t", b"honest bytes");
     assert_eq!(

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::{Multipart, Query, State};
@@ -134,7 +135,10 @@ pub async fn dag_import(
     let mut lines = String::new();
     if options.pin_roots.unwrap_or(true) {
         for root in roots {
-            let pin_error = if state.blocks.has(&root) {
+            let pin_error = if state.kubo_pin_errors.load(Ordering::Relaxed) {
+                // What a node whose pinning timed out answers.
+                "pin: context deadline exceeded".to_owned()
+            } else if state.blocks.has(&root) {
                 state
                     .pins
                     .pin(&root)
@@ -201,4 +205,12 @@ pub async fn pin_ls(
             .collect(),
     };
     Ok(Json(json!({"Keys": keys})).into_response())
+}
+
+/// Test switch (only with `test_switches`): body "on" or "off".
+pub async fn set_pin_errors(State(state): State<Arc<StorageState>>, body: String) -> StatusCode {
+    state
+        .kubo_pin_errors
+        .store(body.trim() == "on", Ordering::Relaxed);
+    StatusCode::NO_CONTENT
 }
