@@ -24,6 +24,52 @@ pub const DEFAULT_STORAGE_ENDPOINT: &str = "https://api.nft.storage";
 pub fn is_nft_storage_classic(endpoint: &str) -> bool {
     api_token::origin_of(endpoint).as_deref() == Some(DEFAULT_STORAGE_ENDPOINT)
 }
+/// Kubo's RPC API on this machine, where IPFS Desktop and `ipfs daemon` listen.
+pub const DEFAULT_KUBO_ENDPOINT: &str = "http://127.0.0.1:5001";
+
+/// The service uploads go to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StorageProviderKind {
+    /// nft.storage's HTTP API (`POST /upload`), and services that speak it.
+    #[default]
+    NftStorage,
+    /// Kubo's RPC API (`POST /api/v0/dag/import`): IPFS Desktop, a user's
+    /// own node, hosted Kubo-compatible RPC.
+    KuboRpc,
+}
+
+impl StorageProviderKind {
+    pub const ALL: [StorageProviderKind; 2] = [
+        StorageProviderKind::NftStorage,
+        StorageProviderKind::KuboRpc,
+    ];
+
+    /// How it is saved, and the value of its option on the settings page.
+    pub fn id(self) -> &'static str {
+        match self {
+            StorageProviderKind::NftStorage => "nft-storage",
+            StorageProviderKind::KuboRpc => "kubo",
+        }
+    }
+
+    /// Its name in the user's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            StorageProviderKind::NftStorage => "nft.storage API",
+            StorageProviderKind::KuboRpc => "Kubo RPC",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.id() == id.trim())
+    }
+
+    /// Whether uploads need a token: a local Kubo node takes none.
+    pub fn needs_token(self) -> bool {
+        self == StorageProviderKind::NftStorage
+    }
+}
+
 /// nft.storage's path gateway; a CID and path are appended to it.
 pub const DEFAULT_GATEWAY: &str = "https://nftstorage.link/ipfs/";
 /// Gateways asked in turn when the configured one fails, alters the
@@ -53,6 +99,9 @@ pub mod keys {
     pub const CONTRACTS: &str = "minty.contracts";
     pub const RPC_URL: &str = "minty.rpc_url";
     pub const STORAGE_ENDPOINT: &str = "minty.storage_endpoint";
+    /// `nft-storage` or `kubo` (see [`super::StorageProviderKind::id`]).
+    pub const STORAGE_PROVIDER: &str = "minty.storage_provider";
+    pub const KUBO_ENDPOINT: &str = "minty.kubo_endpoint";
     pub const GATEWAY: &str = "minty.gateway";
     /// Space-separated gateway URLs, or `none`.
     pub const GATEWAY_FALLBACKS: &str = "minty.gateway_fallbacks";
@@ -96,6 +145,8 @@ pub enum SettingsError {
     InvalidContracts { key: &'static str },
     #[error("MINTY_PRESET_CONTRACT is set but MINTY_PRESET_CHAIN_ID is not: set the chain the contract is deployed on.")]
     ContractWithoutChain,
+    #[error("{key} is not a storage provider this app knows: {value:?}. Choose nft.storage API or Kubo RPC.")]
+    InvalidProvider { key: &'static str, value: String },
     #[error("{key} is empty: type it in first.")]
     Empty { key: &'static str },
     #[error("The API token is empty: paste the token your storage service gave you.")]
@@ -115,6 +166,10 @@ pub struct Settings {
     pub rpc_url: Option<String>,
     /// Base URL of the storage service's HTTP API, without a trailing `/`.
     pub storage_endpoint: String,
+    /// Which service uploads go to.
+    pub storage_provider: StorageProviderKind,
+    /// Base URL of a Kubo node's RPC API, without a trailing `/`.
+    pub kubo_endpoint: String,
     /// Path-gateway prefix ending in `/`, to which `CID/path` is appended.
     pub gateway: String,
     /// Path gateways asked in turn after `gateway`, each ending in `/`.
@@ -128,6 +183,8 @@ impl Default for Settings {
             contracts: BTreeMap::new(),
             rpc_url: None,
             storage_endpoint: DEFAULT_STORAGE_ENDPOINT.to_owned(),
+            storage_provider: StorageProviderKind::default(),
+            kubo_endpoint: DEFAULT_KUBO_ENDPOINT.to_owned(),
             gateway: DEFAULT_GATEWAY.to_owned(),
             gateway_fallbacks: DEFAULT_GATEWAY_FALLBACKS
                 .iter()
@@ -179,10 +236,39 @@ impl Settings {
         self.overlay_fields(&mut problems, |field| {
             (field.saved_key(), saved(field.saved_key()))
         });
+        // Chosen on the settings page only; a build presets neither.
+        if let Some(kind) = check(
+            &mut problems,
+            saved(keys::STORAGE_PROVIDER).as_deref(),
+            |v| provider_in(keys::STORAGE_PROVIDER, v),
+        ) {
+            self.storage_provider = kind;
+        }
+        if let Some(url) = check(&mut problems, saved(keys::KUBO_ENDPOINT).as_deref(), |v| {
+            storage_endpoint_in(keys::KUBO_ENDPOINT, v)
+        }) {
+            self.kubo_endpoint = url;
+        }
         if let Some(json) = saved(keys::CONTRACTS).filter(|json| !json.trim().is_empty()) {
             self.overlay_contracts(&mut problems, &json);
         }
         (self, problems)
+    }
+
+    /// The endpoint of the chosen provider, where uploads go.
+    pub fn upload_endpoint(&self) -> &str {
+        match self.storage_provider {
+            StorageProviderKind::NftStorage => &self.storage_endpoint,
+            StorageProviderKind::KuboRpc => &self.kubo_endpoint,
+        }
+    }
+
+    /// The endpoint of `provider`, chosen or not.
+    pub fn endpoint_of(&self, provider: StorageProviderKind) -> &str {
+        match provider {
+            StorageProviderKind::NftStorage => &self.storage_endpoint,
+            StorageProviderKind::KuboRpc => &self.kubo_endpoint,
+        }
     }
 
     /// Every gateway to ask, in order: the configured one, then the fallbacks.
@@ -357,6 +443,13 @@ fn url_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
             value: value.to_owned(),
         })
     }
+}
+
+fn provider_in(key: &'static str, value: &str) -> Result<StorageProviderKind, SettingsError> {
+    StorageProviderKind::from_id(value).ok_or_else(|| SettingsError::InvalidProvider {
+        key,
+        value: value.to_owned(),
+    })
 }
 
 /// A storage API base URL, kept without a trailing `/` so paths append cleanly.

@@ -2,12 +2,20 @@
 //! all behind [`StorageProvider`], all failing with [`StorageError`].
 
 #[cfg(target_arch = "wasm32")]
+pub mod kubo;
+pub mod kubo_answer;
+#[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
 pub mod retry;
 pub mod upload_answer;
+#[cfg(target_arch = "wasm32")]
+pub mod xhr_upload;
 
 use cid::Cid;
 use thiserror::Error;
+
+use crate::settings::api_token::ApiToken;
+use crate::settings::StorageProviderKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StorageError {
@@ -31,6 +39,11 @@ pub enum StorageError {
         status: u16,
         message: String,
     },
+    #[error(
+        "{endpoint} stored the upload but did not pin it, so the node may drop it: {message}. \
+         No transaction was sent."
+    )]
+    NotPinned { endpoint: String, message: String },
     #[error("{endpoint} answered in a way this app does not understand: {detail}")]
     BadAnswer { endpoint: String, detail: String },
     #[error(
@@ -61,4 +74,133 @@ pub trait StorageProvider {
     /// Whether the service still holds `root`, so an upload from an earlier
     /// attempt can be reused instead of sent again.
     async fn is_stored(&self, root: &Cid) -> Result<bool, StorageError>;
+}
+
+/// The token an upload to `provider` at `endpoint` may carry, from the one
+/// saved for that provider: none for a Kubo node without one, and never a
+/// token saved for another origin.
+pub fn upload_token(
+    provider: StorageProviderKind,
+    endpoint: &str,
+    saved: Option<ApiToken>,
+) -> Result<Option<ApiToken>, StorageError> {
+    match saved {
+        Some(token) if token.belongs_to(endpoint) => Ok(Some(token)),
+        Some(token) => Err(StorageError::TokenForAnotherEndpoint {
+            saved_for: token.endpoint().to_owned(),
+            endpoint: endpoint.to_owned(),
+        }),
+        None if provider.needs_token() => Err(StorageError::NoToken),
+        None => Ok(None),
+    }
+}
+
+/// The provider chosen in Settings, as one type the mint job can hold (the
+/// trait's generic methods make `dyn StorageProvider` impossible).
+#[cfg(target_arch = "wasm32")]
+pub enum ChosenStorage {
+    NftStorage(nft_storage::NftStorage),
+    KuboRpc(kubo::KuboRpc),
+}
+
+#[cfg(target_arch = "wasm32")]
+impl ChosenStorage {
+    /// `token` must come from [`upload_token`]; nft.storage's API needs one.
+    pub fn new(
+        provider: StorageProviderKind,
+        endpoint: &str,
+        token: Option<ApiToken>,
+    ) -> Result<Self, StorageError> {
+        Ok(match provider {
+            StorageProviderKind::NftStorage => ChosenStorage::NftStorage(
+                nft_storage::NftStorage::new(endpoint, token.ok_or(StorageError::NoToken)?),
+            ),
+            StorageProviderKind::KuboRpc => {
+                ChosenStorage::KuboRpc(kubo::KuboRpc::new(endpoint, token))
+            }
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl StorageProvider for ChosenStorage {
+    fn endpoint(&self) -> &str {
+        match self {
+            ChosenStorage::NftStorage(storage) => storage.endpoint(),
+            ChosenStorage::KuboRpc(storage) => storage.endpoint(),
+        }
+    }
+
+    async fn upload_car(
+        &self,
+        car: &web_sys::Blob,
+        expected_root: &Cid,
+        on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(retry::RetryNotice),
+    ) -> Result<(), StorageError> {
+        match self {
+            ChosenStorage::NftStorage(storage) => {
+                storage
+                    .upload_car(car, expected_root, on_progress, on_retry)
+                    .await
+            }
+            ChosenStorage::KuboRpc(storage) => {
+                storage
+                    .upload_car(car, expected_root, on_progress, on_retry)
+                    .await
+            }
+        }
+    }
+
+    async fn is_stored(&self, root: &Cid) -> Result<bool, StorageError> {
+        match self {
+            ChosenStorage::NftStorage(storage) => storage.is_stored(root).await,
+            ChosenStorage::KuboRpc(storage) => storage.is_stored(root).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NODE: &str = "http://127.0.0.1:5001";
+
+    #[test]
+    fn a_kubo_node_takes_uploads_without_a_token_nft_storage_does_not() {
+        assert_eq!(
+            upload_token(StorageProviderKind::KuboRpc, NODE, None),
+            Ok(None)
+        );
+        assert_eq!(
+            upload_token(
+                StorageProviderKind::NftStorage,
+                "https://api.nft.storage",
+                None
+            ),
+            Err(StorageError::NoToken)
+        );
+    }
+
+    #[test]
+    fn a_token_goes_only_to_the_origin_it_was_saved_for() {
+        let token = ApiToken::new("secret", "https://rpc.example").unwrap();
+        for provider in StorageProviderKind::ALL {
+            assert_eq!(
+                upload_token(provider, "https://rpc.example/", Some(token.clone())),
+                Ok(Some(token.clone()))
+            );
+            assert_eq!(
+                upload_token(
+                    provider,
+                    "https://evil.example\\@rpc.example",
+                    Some(token.clone())
+                ),
+                Err(StorageError::TokenForAnotherEndpoint {
+                    saved_for: "https://rpc.example".into(),
+                    endpoint: "https://evil.example\\@rpc.example".into(),
+                })
+            );
+        }
+    }
 }

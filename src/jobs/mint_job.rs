@@ -14,7 +14,8 @@ use crate::mint::{
 use crate::nft::mint_details::MintDetails;
 use crate::nft::mint_journal::{MintRecord, MintState, Resume};
 use crate::settings::api_token::ApiToken;
-use crate::storage::nft_storage::NftStorage;
+use crate::settings::StorageProviderKind;
+use crate::storage::ChosenStorage;
 use crate::wallet::contract_check::ensure_erc721;
 use crate::wallet::transactions::read_chain_id;
 
@@ -24,8 +25,11 @@ pub struct MintRequest {
     pub file: File,
     pub preview: Option<File>,
     pub details: MintDetails,
+    pub storage_provider: StorageProviderKind,
+    /// The chosen provider's endpoint.
     pub storage_endpoint: String,
-    pub api_token: ApiToken,
+    /// From [`crate::storage::upload_token`].
+    pub api_token: Option<ApiToken>,
     pub target: MintTarget,
     /// The creator confirmed a copy of a token already minted or pending.
     pub another_copy: bool,
@@ -186,6 +190,7 @@ async fn run_new(
         file,
         preview,
         details,
+        storage_provider,
         storage_endpoint,
         api_token,
         target,
@@ -211,7 +216,7 @@ async fn run_new(
     }
 
     let mut record = new_record(fingerprint, &target, &details, &file);
-    let storage = NftStorage::new(&storage_endpoint, api_token);
+    let storage = ChosenStorage::new(storage_provider, &storage_endpoint, api_token)?;
     let earlier_upload = journal
         .reusable_uploads(&record.file_fingerprint, &storage_endpoint)
         .and_then(uploaded_of);

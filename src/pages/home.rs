@@ -69,7 +69,7 @@ pub fn Home() -> impl IntoView {
                 </dd>
                 <dt>"Storage endpoint"</dt>
                 <dd class="mono" data-testid="config-storage-endpoint">
-                    {move || settings.with(|settings| settings.storage_endpoint.clone())}
+                    {move || settings.with(|settings| settings.upload_endpoint().to_owned())}
                 </dd>
                 <dt>"IPFS gateway"</dt>
                 <dd class="mono" data-testid="config-gateway">

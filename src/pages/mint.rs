@@ -13,8 +13,8 @@ use crate::nft::mint_details::MintFormInput;
 use crate::nft::mint_journal::Resume;
 use crate::settings::api_token::load_api_token;
 use crate::settings::chains::chain_label;
-use crate::settings::is_nft_storage_classic;
-use crate::storage::StorageError;
+use crate::settings::{is_nft_storage_classic, StorageProviderKind};
+use crate::storage::upload_token;
 use crate::wallet::WalletContext;
 
 #[component]
@@ -168,7 +168,8 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
     let description = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let busy = Signal::derive(move || job.running());
-    let has_token = load_api_token().is_some();
+    let provider = settings.with_untracked(|settings| settings.storage_provider);
+    let has_token = !provider.needs_token() || load_api_token(provider).is_some();
     let owner_placeholder = account.clone();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -186,22 +187,22 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
             Err(problem) => return job.refuse(problem.into()),
         };
         let Some(chosen) = chosen else { return };
-        let storage_endpoint =
-            settings.with_untracked(|settings| settings.storage_endpoint.clone());
-        let api_token = match load_api_token() {
-            Some(token) if token.belongs_to(&storage_endpoint) => token,
-            Some(token) => {
-                return job.refuse(MintError::Storage(StorageError::TokenForAnotherEndpoint {
-                    saved_for: token.endpoint().to_owned(),
-                    endpoint: storage_endpoint,
-                }))
-            }
-            None => return job.refuse(MintError::Storage(StorageError::NoToken)),
+        let (storage_provider, storage_endpoint) = settings.with_untracked(|settings| {
+            (
+                settings.storage_provider,
+                settings.upload_endpoint().to_owned(),
+            )
+        });
+        let saved = load_api_token(storage_provider);
+        let api_token = match upload_token(storage_provider, &storage_endpoint, saved) {
+            Ok(token) => token,
+            Err(problem) => return job.refuse(MintError::Storage(problem)),
         };
         job.start(MintRequest {
             preview: needs_preview().then(|| preview.get_untracked()).flatten(),
             file: chosen,
             details,
+            storage_provider,
             storage_endpoint,
             api_token,
             target: MintTarget {
@@ -213,8 +214,12 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
         });
     };
 
-    let classic_endpoint =
-        move || settings.with(|settings| is_nft_storage_classic(&settings.storage_endpoint));
+    let classic_endpoint = move || {
+        settings.with(|settings| {
+            settings.storage_provider == StorageProviderKind::NftStorage
+                && is_nft_storage_classic(&settings.storage_endpoint)
+        })
+    };
     view! {
         <Show when=classic_endpoint>
             <p class="card warning" data-testid="mint-classic-endpoint">

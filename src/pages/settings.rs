@@ -3,6 +3,7 @@
 
 mod api_token;
 mod contracts;
+mod storage_provider;
 
 use leptos::prelude::*;
 
@@ -10,10 +11,11 @@ use crate::app::SettingsContext;
 use crate::components::{SettingField, SettingsProblems};
 use crate::settings::{
     edit::{Edit, Setting},
-    local_storage, Settings,
+    local_storage, Settings, StorageProviderKind,
 };
 use api_token::ApiTokenSetting;
 use contracts::ContractsSetting;
+use storage_provider::StorageProviderSetting;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -30,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
         Signal::derive(move || context.settings.with(read) != presets.with_value(read))
     };
     let storage_endpoint = |settings: &Settings| settings.storage_endpoint.clone();
+    let kubo_endpoint = |settings: &Settings| settings.kubo_endpoint.clone();
     let gateway = |settings: &Settings| settings.gateway.clone();
     let gateway_fallbacks = |settings: &Settings| settings.gateway_fallbacks_text();
     let rpc_url = |settings: &Settings| settings.rpc_url.clone().unwrap_or_default();
@@ -49,7 +52,15 @@ pub fn SettingsPage() -> impl IntoView {
         <SettingsProblems />
         <section class="card settings" aria-labelledby="storage-heading">
             <h2 id="storage-heading">"Storage"</h2>
-            <ApiTokenSetting />
+            <StorageProviderSetting />
+            <h3>"nft.storage API"</h3>
+            <ApiTokenSetting
+                provider=StorageProviderKind::NftStorage
+                label="nft.storage API token"
+                testid="api-token"
+            >
+                "The API key your nft.storage-compatible service gave you (on nft.storage, under API Keys)."
+            </ApiTokenSetting>
             <SettingField
                 label="Storage endpoint"
                 id="storage-endpoint"
@@ -69,6 +80,32 @@ pub fn SettingsPage() -> impl IntoView {
                     "), work with the same API."
                 </p>
             </SettingField>
+            <h3>"Kubo RPC"</h3>
+            <SettingField
+                label="Kubo RPC endpoint"
+                id="kubo-endpoint"
+                input_type="url"
+                placeholder="http://127.0.0.1:5001"
+                saved=current(kubo_endpoint)
+                customised=customised(kubo_endpoint)
+                on_save=save(Edit::KuboEndpoint)
+                on_reset=reset(Setting::KuboEndpoint)
+                input_testid="kubo-endpoint-input"
+                save_testid="save-kubo-endpoint"
+            >
+                "The RPC API of an IPFS node (IPFS Desktop, "
+                <code>"ipfs daemon"</code>
+                ") or of a hosted Kubo-compatible service. Files are imported with "
+                <code>"dag/import"</code>
+                " and pinned. A node must allow this page's origin first: see the README."
+            </SettingField>
+            <ApiTokenSetting
+                provider=StorageProviderKind::KuboRpc
+                label="Kubo RPC token (optional)"
+                testid="kubo-token"
+            >
+                "Only for a hosted endpoint that asks for a Bearer token; a node on this computer needs none."
+            </ApiTokenSetting>
             <SettingField
                 label="IPFS gateway"
                 id="gateway"

@@ -1,17 +1,43 @@
-//! The user's storage API token. It lives only in this browser's
-//! localStorage, is shown masked, and is bound to the origin of the storage
-//! endpoint it was saved for: if the endpoint changes, the token is not sent
-//! until the user saves it again for the new one. It is never put in a URL,
-//! a log line or an error message.
+//! Each storage provider's API token. It lives only in this browser's
+//! localStorage, one key per provider, is shown masked, and is bound to the
+//! origin of that provider's endpoint it was saved for: if the endpoint
+//! changes, the token is not sent until the user saves it again for the new
+//! one. It is never put in a URL, a log line or an error message.
 
+use super::StorageProviderKind;
 #[cfg(target_arch = "wasm32")]
 use super::{
     local_storage::{self, SaveError, StorageError},
     SettingsError,
 };
 
-#[cfg(target_arch = "wasm32")]
-const KEY: &str = "minty.api_token";
+/// Where the nft.storage token was saved before each provider had its own;
+/// read once, moved to [`token_key`], then removed.
+pub const LEGACY_KEY: &str = "minty.api_token";
+
+/// The localStorage key of `provider`'s token.
+pub fn token_key(provider: StorageProviderKind) -> &'static str {
+    match provider {
+        StorageProviderKind::NftStorage => "minty.token.nft-storage",
+        StorageProviderKind::KuboRpc => "minty.token.kubo",
+    }
+}
+
+/// The token saved for `provider`, as `get` reads localStorage, and whether
+/// it was found under [`LEGACY_KEY`] (so it is to be moved).
+pub fn read_saved_token(
+    provider: StorageProviderKind,
+    get: impl Fn(&str) -> Option<String>,
+) -> Option<(ApiToken, bool)> {
+    let parse = |json: String| serde_json::from_str::<ApiToken>(&json).ok();
+    if let Some(token) = get(token_key(provider)).and_then(parse) {
+        return Some((token, false));
+    }
+    (provider == StorageProviderKind::NftStorage)
+        .then(|| get(LEGACY_KEY).and_then(parse))
+        .flatten()
+        .map(|token| (token, true))
+}
 
 /// A secret whose Debug and Display never reveal it, and the origin of the
 /// storage endpoint it belongs to.
@@ -114,15 +140,27 @@ fn is_loopback(authority: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The saved token, whichever endpoint it belongs to.
+/// `provider`'s saved token, whichever endpoint it belongs to. The
+/// nft.storage token saved under [`LEGACY_KEY`] is moved to its own key.
 #[cfg(target_arch = "wasm32")]
-pub fn load_api_token() -> Option<ApiToken> {
-    local_storage::get(KEY).and_then(|json| serde_json::from_str(&json).ok())
+pub fn load_api_token(provider: StorageProviderKind) -> Option<ApiToken> {
+    let (token, legacy) = read_saved_token(provider, local_storage::get)?;
+    if legacy {
+        let json = serde_json::to_string(&token).expect("a token serializes");
+        if local_storage::set(token_key(provider), &json).is_ok() {
+            let _ = local_storage::remove(LEGACY_KEY);
+        }
+    }
+    Some(token)
 }
 
-/// Saves a non-blank token for `endpoint`, if a token may go there.
+/// Saves a non-blank token for `provider` at `endpoint`, if a token may go there.
 #[cfg(target_arch = "wasm32")]
-pub fn save_api_token(token: &str, endpoint: &str) -> Result<ApiToken, SaveError> {
+pub fn save_api_token(
+    provider: StorageProviderKind,
+    token: &str,
+    endpoint: &str,
+) -> Result<ApiToken, SaveError> {
     if token.trim().is_empty() {
         return Err(SettingsError::EmptyApiToken.into());
     }
@@ -130,13 +168,16 @@ pub fn save_api_token(token: &str, endpoint: &str) -> Result<ApiToken, SaveError
         endpoint: endpoint.to_owned(),
     })?;
     let json = serde_json::to_string(&token).expect("a token serializes");
-    local_storage::set(KEY, &json)?;
+    local_storage::set(token_key(provider), &json)?;
     Ok(token)
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn forget_api_token() -> Result<(), StorageError> {
-    local_storage::remove(KEY)
+pub fn forget_api_token(provider: StorageProviderKind) -> Result<(), StorageError> {
+    if provider == StorageProviderKind::NftStorage {
+        local_storage::remove(LEGACY_KEY)?;
+    }
+    local_storage::remove(token_key(provider))
 }
 
 #[cfg(test)]
@@ -210,6 +251,50 @@ mod tests {
                 "{remote} would carry the token in clear text"
             );
         }
+    }
+
+    #[test]
+    fn each_provider_has_its_own_token_and_the_old_one_is_nft_storages() {
+        let saved = |pairs: Vec<(&'static str, String)>| {
+            move |key: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let json = |token: &str, endpoint: &str| {
+            serde_json::to_string(&ApiToken::new(token, endpoint).unwrap()).unwrap()
+        };
+        let legacy = saved(vec![(LEGACY_KEY, json("old", ENDPOINT))]);
+        let (token, from_legacy) =
+            read_saved_token(StorageProviderKind::NftStorage, &legacy).unwrap();
+        assert_eq!(
+            (token.expose(), token.endpoint(), from_legacy),
+            ("old", ENDPOINT, true)
+        );
+        assert!(
+            read_saved_token(StorageProviderKind::KuboRpc, &legacy).is_none(),
+            "the nft.storage token never goes to a Kubo node"
+        );
+
+        let both = saved(vec![
+            (LEGACY_KEY, json("old", ENDPOINT)),
+            ("minty.token.nft-storage", json("new", ENDPOINT)),
+            ("minty.token.kubo", json("kubo", "https://rpc.example")),
+        ]);
+        let (token, from_legacy) =
+            read_saved_token(StorageProviderKind::NftStorage, &both).unwrap();
+        assert_eq!((token.expose(), from_legacy), ("new", false));
+        let (token, _) = read_saved_token(StorageProviderKind::KuboRpc, &both).unwrap();
+        assert_eq!(
+            (token.expose(), token.endpoint()),
+            ("kubo", "https://rpc.example")
+        );
+        assert_ne!(
+            token_key(StorageProviderKind::NftStorage),
+            token_key(StorageProviderKind::KuboRpc)
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use ethers_core::{types::Address, utils::to_checksum};
 
 use super::{
-    address_in, chain_id_in, gateway_in, gateway_list_in, keys, storage_endpoint_in, url_in,
-    Settings, SettingsError,
+    address_in, chain_id_in, gateway_in, gateway_list_in, keys, provider_in, storage_endpoint_in,
+    url_in, Settings, SettingsError,
 };
 
 /// How refused edits name their field, in the settings page's words.
@@ -16,6 +16,8 @@ mod labels {
     pub const CHAIN_ID: &str = "The chain id";
     pub const RPC_URL: &str = "The RPC URL";
     pub const STORAGE_ENDPOINT: &str = "The storage endpoint";
+    pub const STORAGE_PROVIDER: &str = "The storage provider";
+    pub const KUBO_ENDPOINT: &str = "The Kubo RPC endpoint";
     pub const GATEWAY: &str = "The gateway";
     pub const GATEWAY_FALLBACKS: &str = "The fallback gateways";
     pub const CONTRACT: &str = "The contract address";
@@ -27,6 +29,9 @@ pub enum Edit {
     ChainId(String),
     RpcUrl(String),
     StorageEndpoint(String),
+    /// A [`super::StorageProviderKind::id`].
+    StorageProvider(String),
+    KuboEndpoint(String),
     Gateway(String),
     /// Space- or comma-separated gateway URLs, or `none`.
     GatewayFallbacks(String),
@@ -45,6 +50,8 @@ pub enum Setting {
     ChainId,
     RpcUrl,
     StorageEndpoint,
+    StorageProvider,
+    KuboEndpoint,
     Gateway,
     GatewayFallbacks,
     Contracts,
@@ -57,6 +64,8 @@ impl Setting {
             Setting::ChainId => keys::CHAIN_ID,
             Setting::RpcUrl => keys::RPC_URL,
             Setting::StorageEndpoint => keys::STORAGE_ENDPOINT,
+            Setting::StorageProvider => keys::STORAGE_PROVIDER,
+            Setting::KuboEndpoint => keys::KUBO_ENDPOINT,
             Setting::Gateway => keys::GATEWAY,
             Setting::GatewayFallbacks => keys::GATEWAY_FALLBACKS,
             Setting::Contracts => keys::CONTRACTS,
@@ -95,6 +104,19 @@ impl Settings {
                     labels::STORAGE_ENDPOINT,
                     filled(labels::STORAGE_ENDPOINT, text)?,
                 )?,
+            ),
+            Edit::StorageProvider(text) => saved(
+                Setting::StorageProvider,
+                provider_in(
+                    labels::STORAGE_PROVIDER,
+                    filled(labels::STORAGE_PROVIDER, text)?,
+                )?
+                .id()
+                .to_owned(),
+            ),
+            Edit::KuboEndpoint(text) => saved(
+                Setting::KuboEndpoint,
+                storage_endpoint_in(labels::KUBO_ENDPOINT, filled(labels::KUBO_ENDPOINT, text)?)?,
             ),
             Edit::Gateway(text) => saved(
                 Setting::Gateway,

@@ -316,3 +316,20 @@ fn a_fallback_list_with_one_bad_url_is_refused_whole() {
         }]
     ));
 }
+
+#[test]
+fn a_saved_provider_that_is_unknown_is_reported_and_the_default_kept() {
+    let (settings, problems) = Settings::default().overlay_saved(saved(&[
+        ("minty.storage_provider", "ftp"),
+        ("minty.kubo_endpoint", "https://ipfs.example/rpc/"),
+    ]));
+    assert_eq!(settings.storage_provider, StorageProviderKind::NftStorage);
+    assert_eq!(settings.kubo_endpoint, "https://ipfs.example/rpc");
+    assert_eq!(
+        problems,
+        [SettingsError::InvalidProvider {
+            key: "minty.storage_provider",
+            value: "ftp".into()
+        }]
+    );
+}

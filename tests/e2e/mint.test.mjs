@@ -67,6 +67,99 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('mints through a Kubo RPC node chosen in Settings, with no token, and the token page shows it', async () => {
+    // IPFS Desktop or a local node: choose Kubo RPC and point it at the node.
+    const page = await openApp(browser, stack)
+    const requests = recordRequests(page)
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('storage-provider').selectOption('kubo')
+    await page.getByTestId('kubo-endpoint-input').fill(stack.storageUrl)
+    await page.getByTestId('save-kubo-endpoint').click()
+    await page.waitForFunction((url) => localStorage.getItem('minty.kubo_endpoint') === url, stack.storageUrl)
+    assert.equal(await page.evaluate(() => localStorage.getItem('minty.storage_provider')), 'kubo')
+    await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    assert.equal(await page.getByTestId('mint-needs-token').count(), 0, 'a local node needs no token')
+    const image = gradientPng(24)
+    const { tokenId, assetUri, metadataUri } = await mint(page, { name: 'Through Kubo', file: { name: 'kubo.png', mimeType: 'image/png', buffer: image } })
+
+    assert.match(assetUri, /^ipfs:\/\/bafy[a-z0-9]+\/kubo\.png$/)
+    assert.equal(await tokenURI(stack.rpcUrl, CONTRACT, tokenId), metadataUri)
+    const stored = Buffer.from(await (await fetch(`${stack.storageUrl}/ipfs/${assetUri.slice(7)}`)).arrayBuffer())
+    assert.ok(stored.equals(image), 'the node serves the minted file')
+    const imports = requests.filter((r) => r.method === 'POST' && r.url.startsWith(`${stack.storageUrl}/api/v0/dag/import`))
+    assert.equal(imports.length, 2, 'asset and metadata, one dag/import each')
+    for (const request of imports) {
+      assert.equal(new URL(request.url).searchParams.get('pin-roots'), 'true')
+      assert.equal(request.headers.authorization, undefined, 'no token set, so no Authorization header')
+      assert.match(request.headers['content-type'], /^multipart\/form-data; boundary=/)
+    }
+    assert.equal(uploads(requests, stack).length, 0, 'nothing went to the nft.storage API')
+
+    await page.goto(`${stack.appUrl}/token/${tokenId}`)
+    await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    assert.equal(await page.getByTestId('token-name').innerText(), 'Through Kubo')
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('a hosted Kubo RPC endpoint gets its own token, never the nft.storage one', async () => {
+    const page = await openApp(browser, stack)
+    const requests = recordRequests(page)
+    // An nft.storage token saved for the same origin, the way earlier builds saved it.
+    await page.evaluate((saved) => localStorage.setItem('minty.api_token', JSON.stringify(saved)), { token: STORAGE_TOKEN, endpoint: stack.storageUrl })
+    await page.goto(stack.appUrl + '/settings')
+    await page.getByTestId('storage-provider').selectOption('kubo')
+    await page.getByTestId('kubo-endpoint-input').fill(stack.storageUrl)
+    await page.getByTestId('save-kubo-endpoint').click()
+    await page.getByTestId('kubo-token-input').fill('kubo-bearer-secret')
+    await page.getByTestId('save-kubo-token').click()
+    await page.getByTestId('kubo-token-masked').waitFor()
+    assert.match(await page.getByTestId('kubo-token-endpoint').innerText(), new RegExp(stack.storageUrl))
+    // Each provider keeps its own token; the old key became nft.storage's.
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem('minty.token.kubo'))).token, 'kubo-bearer-secret')
+    assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem('minty.token.nft-storage'))).token, STORAGE_TOKEN)
+    assert.equal(await page.evaluate(() => localStorage.getItem('minty.api_token')), null)
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await mint(page, { name: 'Hosted Kubo', file: { name: 'hosted.txt', mimeType: 'text/plain', buffer: Buffer.from('pinned by a hosted node\n') } })
+    const imports = requests.filter((r) => r.method === 'POST' && r.url.startsWith(`${stack.storageUrl}/api/v0/dag/import`))
+    assert.equal(imports.length, 2, 'asset and metadata, one dag/import each')
+    for (const request of imports) assert.equal(request.headers.authorization, 'Bearer kubo-bearer-secret')
+    for (const request of requests) {
+      assert.ok(!JSON.stringify(request).includes(STORAGE_TOKEN), `the nft.storage token went to ${request.url}`)
+    }
+    assert.equal(uploads(requests, stack).length, 0, 'nothing went to the nft.storage API')
+    await page.context().close()
+  })
+
+  it('a Kubo node that stores but cannot pin is named with its message, and nothing is minted', async () => {
+    const page = await openApp(browser, stack)
+    await page.evaluate((url) => {
+      localStorage.setItem('minty.storage_provider', 'kubo')
+      localStorage.setItem('minty.kubo_endpoint', url)
+    }, stack.storageUrl)
+    await page.goto(stack.appUrl + '/mint')
+    await page.getByTestId('connect-wallet').click()
+    await page.getByTestId('wallet-account').waitFor()
+    await stack.storageSwitch('kubo-pin-errors', true)
+    try {
+      await fillForm(page, { name: 'Unpinned', file: { name: 'u.png', mimeType: 'image/png', buffer: gradientPng(5) } })
+      await page.getByTestId('mint-submit').click()
+      await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    } finally {
+      await stack.storageSwitch('kubo-pin-errors', false)
+    }
+    const error = await page.getByTestId('mint-error').innerText()
+    assert.match(error, /did not pin it, so the node may drop it: pin: context deadline exceeded/)
+    assert.match(error, new RegExp(stack.storageUrl.replace(/[.]/g, '\\.')))
+    assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    await page.context().close()
+  })
+
   it('previews a chosen SVG as a picture drawn from it, never as an SVG document of the app', async () => {
     const page = await mintPage(browser, stack)
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>window.__pwned = 1</script>' +

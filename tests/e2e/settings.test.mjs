@@ -39,7 +39,7 @@ describe('settings: saved in this browser, checked before they are kept', () => 
     assert.equal(await page.getByTestId('api-token-masked').innerText(), 'eyJh••••••••x9Q')
     // The secret is stored, and gone from the page.
     // Stored with the origin it may be sent to.
-    assert.deepEqual(JSON.parse(await saved(page, 'minty.api_token')), { token: TOKEN, endpoint: stack.storageUrl })
+    assert.deepEqual(JSON.parse(await saved(page, 'minty.token.nft-storage')), { token: TOKEN, endpoint: stack.storageUrl })
     assert.match(await page.getByTestId('api-token-endpoint').innerText(), new RegExp(stack.storageUrl))
     assert.equal(await page.getByTestId('api-token-input').inputValue(), '')
     assert.ok(!(await page.content()).includes('test-secret'))
@@ -49,7 +49,7 @@ describe('settings: saved in this browser, checked before they are kept', () => 
 
     await page.getByTestId('forget-api-token').click()
     await page.getByTestId('api-token-masked').waitFor({ state: 'detached' })
-    assert.equal(await saved(page, 'minty.api_token'), null)
+    assert.equal(await saved(page, 'minty.token.nft-storage'), null)
     await page.reload()
     await page.getByTestId('api-token-input').waitFor()
     assert.equal(await page.getByTestId('api-token-masked').count(), 0)

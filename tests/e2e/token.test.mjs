@@ -8,7 +8,7 @@ import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, clo
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 
 const PWN = 'window.__pwned=1'
-const API_TOKEN_KEY = 'minty.api_token'
+const API_TOKEN_KEY = 'minty.token.nft-storage'
 const STOLEN_KEY = 'minty.stolen'
 
 /// An SVG whose script, if it ever runs as a document in the app's origin,

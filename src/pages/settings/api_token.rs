@@ -1,4 +1,5 @@
-//! The storage API token: typed once, then only ever shown masked.
+//! A storage provider's API token: typed once, then only ever shown
+//! masked, and saved for that provider's endpoint only.
 
 use leptos::prelude::*;
 
@@ -7,18 +8,27 @@ use crate::components::FieldOutcome;
 use crate::settings::{
     api_token::{forget_api_token, load_api_token, save_api_token},
     local_storage::SaveError,
+    StorageProviderKind,
 };
 
 #[component]
-pub fn ApiTokenSetting() -> impl IntoView {
+pub fn ApiTokenSetting(
+    provider: StorageProviderKind,
+    label: &'static str,
+    /// Prefixes the test ids: `{prefix}-input`, `save-{prefix}`, …
+    testid: &'static str,
+    /// Says what the token is for and where to get one.
+    children: Children,
+) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
-    let token = RwSignal::new(load_api_token());
+    let token = RwSignal::new(load_api_token(provider));
     let draft = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<&'static str, SaveError>>);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let endpoint = settings.with_untracked(|settings| settings.storage_endpoint.clone());
-        let result = save_api_token(&draft.get_untracked(), &endpoint).map(|saved| {
+        let endpoint =
+            settings.with_untracked(|settings| settings.endpoint_of(provider).to_owned());
+        let result = save_api_token(provider, &draft.get_untracked(), &endpoint).map(|saved| {
             token.set(Some(saved));
             // The secret leaves the page's DOM once it is stored.
             draft.set(String::new());
@@ -27,20 +37,23 @@ pub fn ApiTokenSetting() -> impl IntoView {
         outcome.set(Some(result));
     };
     let forget = move |_| {
-        let result = forget_api_token().map(|()| {
+        let result = forget_api_token(provider).map(|()| {
             token.set(None);
             "Forgotten"
         });
         outcome.set(Some(result.map_err(SaveError::from)));
     };
-    let endpoint = move || settings.with(|settings| settings.storage_endpoint.clone());
+    let endpoint = move || settings.with(|settings| settings.endpoint_of(provider).to_owned());
+    let input_id = format!("{testid}-field");
+    let hint_id = format!("{testid}-hint");
     view! {
         <form class="field" novalidate on:submit=save>
-            <label for="api-token">"nft.storage API token"</label>
-            <p class="hint" id="api-token-hint">
-                "Stored only in this browser's localStorage, and sent only to the storage endpoint below ("
-                <span class="mono">{endpoint}</span> "), to upload your files."
-            </p>
+            <label for=input_id.clone()>{label}</label>
+            <div class="hint" id=hint_id.clone()>
+                {children()}
+                " Stored only in this browser's localStorage, and sent only to "
+                <span class="mono">{endpoint}</span> ", to upload your files."
+            </div>
             {move || {
                 token
                     .get()
@@ -48,16 +61,16 @@ pub fn ApiTokenSetting() -> impl IntoView {
                         view! {
                             <div class="saved-secret">
                                 <span class="muted">"Saved token"</span>
-                                <span class="mono" data-testid="api-token-masked">
+                                <span class="mono" data-testid=format!("{testid}-masked")>
                                     {token.masked()}
                                 </span>
-                                <span class="muted" data-testid="api-token-endpoint">
+                                <span class="muted" data-testid=format!("{testid}-endpoint")>
                                     "for " {token.endpoint().to_owned()}
                                 </span>
                                 <button
                                     type="button"
                                     class="button small danger"
-                                    data-testid="forget-api-token"
+                                    data-testid=format!("forget-{testid}")
                                     on:click=forget
                                 >
                                     "Forget token"
@@ -68,7 +81,7 @@ pub fn ApiTokenSetting() -> impl IntoView {
             }}
             <div class="field-row">
                 <input
-                    id="api-token"
+                    id=input_id
                     type="password"
                     class="input mono"
                     placeholder=move || {
@@ -76,12 +89,12 @@ pub fn ApiTokenSetting() -> impl IntoView {
                     }
                     autocomplete="off"
                     spellcheck="false"
-                    aria-describedby="api-token-hint"
-                    data-testid="api-token-input"
+                    aria-describedby=hint_id
+                    data-testid=format!("{testid}-input")
                     bind:value=draft
                     on:input=move |_| outcome.set(None)
                 />
-                <button type="submit" class="button primary" data-testid="save-api-token">
+                <button type="submit" class="button primary" data-testid=format!("save-{testid}")>
                     "Save token"
                 </button>
             </div>

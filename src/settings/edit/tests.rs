@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::settings::StorageProviderKind;
 
 const ANVIL_CONTRACT: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const SEPOLIA_CONTRACT: &str = "0x0000000000000000000000000000000000000001";
@@ -233,4 +234,36 @@ fn fallback_gateways_are_saved_as_one_normalised_list_or_none() {
     ]);
     assert_eq!(settings.gateway_fallbacks, presets().gateway_fallbacks);
     assert!(!storage.contains_key(keys::GATEWAY_FALLBACKS));
+}
+
+#[test]
+fn the_storage_provider_and_the_kubo_endpoint_are_chosen_and_saved() {
+    let defaults = presets();
+    assert_eq!(defaults.storage_provider, StorageProviderKind::NftStorage);
+    assert_eq!(defaults.kubo_endpoint, "http://127.0.0.1:5001");
+    assert_eq!(defaults.upload_endpoint(), defaults.storage_endpoint);
+
+    let (settings, storage) = saved_after(&[
+        Edit::StorageProvider("kubo".into()),
+        Edit::KuboEndpoint(" http://127.0.0.1:5001/ ".into()),
+    ]);
+    assert_eq!(settings.storage_provider, StorageProviderKind::KuboRpc);
+    assert_eq!(storage[keys::STORAGE_PROVIDER], "kubo");
+    assert_eq!(settings.kubo_endpoint, "http://127.0.0.1:5001");
+    assert_eq!(settings.upload_endpoint(), "http://127.0.0.1:5001");
+
+    assert_eq!(
+        refused(Edit::StorageProvider("pinata".into())),
+        SettingsError::InvalidProvider {
+            key: "The storage provider",
+            value: "pinata".into()
+        }
+    );
+    assert!(matches!(
+        refused(Edit::KuboEndpoint("127.0.0.1:5001".into())),
+        SettingsError::InvalidUrl {
+            key: "The Kubo RPC endpoint",
+            ..
+        }
+    ));
 }

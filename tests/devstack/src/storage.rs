@@ -1,5 +1,6 @@
 //! The local storage service: nft.storage's HTTP API (`POST /upload`,
-//! `GET /check/{cid}`, `GET /{cid}`) plus an IPFS path gateway
+//! `GET /check/{cid}`, `GET /{cid}`), Kubo's RPC `dag/import` and `pin/ls`,
+//! plus an IPFS path gateway
 //! (`GET /ipfs/{cid}[/path]`), backed by a directory that persists.
 //!
 //! It stands in for nft.storage, whose Classic upload API stopped accepting
@@ -12,6 +13,7 @@ pub mod blockstore;
 pub mod content_type;
 pub mod faults;
 pub mod gateway;
+pub mod kubo;
 pub mod uploads;
 
 use std::path::PathBuf;
@@ -44,10 +46,14 @@ pub struct StorageState {
     pub config: StorageConfig,
     pub blocks: Blockstore,
     pub uploads: UploadIndex,
+    /// Roots pinned through Kubo's RPC API.
+    pub pins: kubo::Pins,
     /// Test switch: answer uploads with a CID other than the stored one.
     pub lie_about_cids: std::sync::atomic::AtomicBool,
     /// Test switch: alter the bytes the gateway serves.
     pub corrupt_gateway: std::sync::atomic::AtomicBool,
+    /// Test switch: Kubo's dag/import reports every root with a `PinErrorMsg`.
+    pub kubo_pin_errors: std::sync::atomic::AtomicBool,
     /// Test switch: fail the next uploads with a status.
     pub upload_faults: faults::UploadFaults,
 }
@@ -56,8 +62,10 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
     let state = Arc::new(StorageState {
         blocks: Blockstore::open(config.data_dir.join("blocks"))?,
         uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
+        pins: kubo::Pins::open(config.data_dir.join("pins"))?,
         lie_about_cids: Default::default(),
         corrupt_gateway: Default::default(),
+        kubo_pin_errors: Default::default(),
         upload_faults: Default::default(),
         config,
     });
@@ -65,6 +73,8 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
     let router = Router::new()
         .route("/upload", post(api::upload))
         .route("/check/{cid}", get(api::check))
+        .route("/api/v0/dag/import", post(kubo::dag_import))
+        .route("/api/v0/pin/ls", post(kubo::pin_ls))
         .route("/ipfs/{cid}", get(gateway::serve_root))
         .route("/ipfs/{cid}/{*path}", get(gateway::serve_path))
         .route("/{cid}", get(api::status));
@@ -73,6 +83,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
             .route("/__test/lie-about-cids", post(api::set_lie_about_cids))
             .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
             .route("/__test/fail-uploads", post(faults::set_upload_faults))
+            .route("/__test/kubo-pin-errors", post(kubo::set_pin_errors))
     } else {
         router
     };

@@ -464,18 +464,15 @@ fn cors_lets_any_page_call_the_api_and_read_the_gateway() {
 fn test_switches_do_not_exist_unless_enabled() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start(data.path(), None);
-    let response = agent()
-        .post(&server.url("/__test/lie-about-cids"))
-        .send_string("on");
-    let status = match response {
-        Ok(response) => response.status(),
-        Err(ureq::Error::Status(status, _)) => status,
-        Err(error) => panic!("request failed: {error}"),
-    };
-    assert!(
-        status == 404 || status == 405,
-        "the switch answered {status}"
-    );
+    for switch in ["/__test/lie-about-cids", "/__test/kubo-pin-errors"] {
+        let response = agent().post(&server.url(switch)).send_string("on");
+        let status = match response {
+            Ok(response) => response.status(),
+            Err(ureq::Error::Status(status, _)) => status,
+            Err(error) => panic!("request failed: {error}"),
+        };
+        assert!(status == 404 || status == 405, "{switch} answered {status}");
+    }
     // And uploads still get their honest CID.
     let cid = upload_raw(&server, "t", b"honest bytes");
     assert_eq!(
@@ -649,4 +646,128 @@ fn raw_get_status(server: &StorageServer, path: &str) -> u16 {
         .nth(1)
         .and_then(|status| status.parse().ok())
         .unwrap_or_else(|| panic!("no status line in {answer:?}"))
+}
+
+/// `POST /api/v0/dag/import` with `cars` as multipart `file` parts, as the
+/// app (and `ipfs dag import`) sends them.
+fn dag_import(server: &StorageServer, query: &str, cars: &[&[u8]]) -> ureq::Response {
+    let parts: Vec<(&str, Option<&str>, &str, &[u8])> = cars
+        .iter()
+        .map(|car| ("file", Some("upload.car"), "application/octet-stream", *car))
+        .collect();
+    answer(
+        agent()
+            .post(&server.url(&format!("/api/v0/dag/import{query}")))
+            .set("Content-Type", &multipart_type())
+            .send_bytes(&multipart_body(&parts)),
+    )
+}
+
+fn ndjson(response: ureq::Response) -> Vec<Value> {
+    String::from_utf8(body_bytes(response))
+        .expect("ndjson is text")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+fn pin_ls(server: &StorageServer, cid: &str) -> ureq::Response {
+    answer(
+        agent()
+            .post(&server.url(&format!("/api/v0/pin/ls?arg={cid}")))
+            .call(),
+    )
+}
+
+#[test]
+fn kubo_dag_import_stores_pins_and_answers_kubos_ndjson() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = patterned_bytes(600_000);
+    let packed = pack_file(NFT_STORAGE, Some("a.txt"), &content);
+    let root = packed.root.to_string();
+    // Before: Kubo's error for a CID that is not pinned.
+    let before = pin_ls(&server, &root);
+    assert_eq!(before.status(), 500);
+    assert_eq!(
+        body_json(before),
+        json!({"Message": format!("path '{root}' is not pinned"), "Code": 0, "Type": "error"})
+    );
+
+    let response = dag_import(&server, "?pin-roots=true&stats=true", &[&packed.to_car()]);
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        ndjson(response),
+        [
+            json!({"Root": {"Cid": {"/": root}, "PinErrorMsg": ""}}),
+            json!({"Stats": {"BlockCount": packed.blocks.len(),
+                "BlockBytesCount": packed.blocks.iter().map(|b| b.bytes.len()).sum::<usize>()}}),
+        ]
+    );
+    let pinned = pin_ls(&server, &root);
+    assert_eq!(pinned.status(), 200);
+    assert_eq!(
+        body_json(pinned),
+        json!({"Keys": {root.clone(): {"Type": "recursive", "Name": ""}}})
+    );
+    // The same blockstore: the gateway and nft.storage's check see it.
+    let served = get(&server, &format!("/ipfs/{root}/a.txt"), None);
+    assert!(body_bytes(served) == content, "the gateway serves the file");
+    assert_eq!(get(&server, &format!("/check/{root}"), None).status(), 200);
+}
+
+#[test]
+fn kubo_dag_import_refuses_a_tampered_car_in_kubos_error_shape() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let packed = pack_file(NFT_STORAGE, Some("a.txt"), &patterned_bytes(600_000));
+    let mut blocks = packed.blocks.clone();
+    blocks[1].bytes[100] ^= 0x01;
+    let tampered_cid = blocks[1].cid;
+
+    let response = dag_import(&server, "", &[&encode_car(&packed.root, &blocks)]);
+
+    assert_eq!(response.status(), 500);
+    let json = body_json(response);
+    assert_eq!(json["Type"], "error");
+    assert_eq!(json["Code"], 0);
+    let message = json["Message"].as_str().unwrap();
+    assert!(message.contains(&tampered_cid.to_string()), "{message}");
+    assert_eq!(pin_ls(&server, &packed.root.to_string()).status(), 500);
+}
+
+#[test]
+fn kubo_reports_a_root_it_cannot_pin_in_pin_error_msg() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let packed = pack_file(NFT_STORAGE, Some("a.txt"), &patterned_bytes(1_000));
+    // A CAR that names a root but carries none of its blocks.
+    let response = dag_import(
+        &server,
+        "?pin-roots=true",
+        &[&encode_car(&packed.root, &[])],
+    );
+    assert_eq!(response.status(), 200);
+    let lines = ndjson(response);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["Root"]["Cid"]["/"], packed.root.to_string());
+    let pin_error = lines[0]["Root"]["PinErrorMsg"].as_str().unwrap();
+    assert!(pin_error.contains("could not find"), "{pin_error}");
+    assert_eq!(pin_ls(&server, &packed.root.to_string()).status(), 500);
+}
+
+#[test]
+fn kubo_rpc_takes_post_only_and_needs_a_file() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    assert_eq!(get(&server, "/api/v0/dag/import", None).status(), 405);
+    assert_eq!(get(&server, "/api/v0/pin/ls?arg=x", None).status(), 405);
+    let response = dag_import(&server, "", &[]);
+    assert_eq!(response.status(), 400);
+    let json = body_json(response);
+    assert_eq!(
+        (json["Code"].clone(), json["Type"].clone()),
+        (json!(1), json!("error"))
+    );
 }
