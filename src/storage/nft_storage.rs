@@ -3,27 +3,39 @@
 //! local one from `npm run dev`) work with the same code. The API token goes
 //! only in this request's Authorization header, to this endpoint.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use std::time::Duration;
 
 use cid::Cid;
-use js_sys::{Math, Promise};
+use js_sys::{Date, Math, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
+use web_sys::{AbortSignal, Blob, ProgressEvent, XmlHttpRequest};
 
-use super::retry::{next_wait, parse_retry_after, AttemptFailure, RetryNotice};
+use super::retry::{
+    next_wait, parse_retry_after, upload_idle_timeout, AttemptFailure, RetryNotice,
+};
 use super::upload_answer::read_upload_answer;
 use super::{StorageError, StorageProvider};
 use crate::settings::api_token::ApiToken;
-use crate::wallet::transactions::sleep;
+
+/// Test-only: a shorter idle watchdog, set at build time by the local
+/// stack's test mode (`minty-devstack up --storage-test-switches`) so the
+/// stall story does not wait a minute. Debug builds only; see
+/// [`upload_idle_timeout`].
+const TEST_UPLOAD_IDLE_SECS: Option<&str> = option_env!("MINTY_TEST_UPLOAD_IDLE_SECS");
+
+/// How often the watchdog looks at the time since the last progress event.
+const WATCHDOG_TICK_MS: i32 = 1000;
 
 pub struct NftStorage {
     /// Base URL of the API, without a trailing slash.
     endpoint: String,
     token: ApiToken,
+    /// Aborted when the creator presses Cancel.
+    cancel: Option<AbortSignal>,
 }
 
 /// What one attempt got back; status 0 means no answer at all (a refused
@@ -32,6 +44,10 @@ struct AttemptAnswer {
     status: u16,
     body: String,
     retry_after: Option<Duration>,
+    /// Bytes of the body sent, as the last progress event reported them.
+    bytes_sent: u64,
+    /// The idle watchdog aborted the attempt.
+    stalled: bool,
 }
 
 impl NftStorage {
@@ -39,7 +55,35 @@ impl NftStorage {
         Self {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             token,
+            cancel: None,
         }
+    }
+
+    /// Uploads end with [`StorageError::Cancelled`] once `signal` aborts.
+    pub fn cancelled_by(mut self, signal: AbortSignal) -> Self {
+        self.cancel = Some(signal);
+        self
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    /// Waits `wait`, or less when the upload is cancelled meanwhile.
+    async fn pause(&self, wait: Duration) {
+        let cancel = self.cancel.clone();
+        let promise = Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    wait.as_millis() as i32,
+                );
+            }
+            if let Some(signal) = &cancel {
+                let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            }
+        });
+        let _ = JsFuture::from(promise).await;
     }
 
     /// The service as the user knows it: the endpoint's host.
@@ -87,11 +131,60 @@ impl NftStorage {
             .map_err(|_| unreachable())?;
 
         let total = car.size() as u64;
-        let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
-            (on_progress.borrow_mut())(event.loaded() as u64, total);
-        });
+        let bytes_sent = Rc::new(Cell::new(0_u64));
+        let last_progress = Rc::new(Cell::new(Date::now()));
+        let progress = {
+            let (bytes_sent, last_progress) = (bytes_sent.clone(), last_progress.clone());
+            Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+                last_progress.set(Date::now());
+                let loaded = event.loaded() as u64;
+                bytes_sent.set(bytes_sent.get().max(loaded));
+                (on_progress.borrow_mut())(loaded, total);
+            })
+        };
+        // The answer's progress counts too: a service still answering is alive.
+        let answer_progress = {
+            let last_progress = last_progress.clone();
+            Closure::<dyn FnMut()>::new(move || last_progress.set(Date::now()))
+        };
         if let Ok(upload) = request.upload() {
             upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            upload.set_onload(Some(answer_progress.as_ref().unchecked_ref()));
+        }
+        request.set_onprogress(Some(answer_progress.as_ref().unchecked_ref()));
+
+        // The idle watchdog: no progress for the limit aborts the attempt.
+        let idle_limit = upload_idle_timeout(TEST_UPLOAD_IDLE_SECS, cfg!(debug_assertions));
+        let stalled = Rc::new(Cell::new(false));
+        let watchdog = {
+            let (request, stalled) = (request.clone(), stalled.clone());
+            Closure::<dyn FnMut()>::new(move || {
+                if !stalled.get()
+                    && Date::now() - last_progress.get() > idle_limit.as_millis() as f64
+                {
+                    stalled.set(true);
+                    let _ = request.abort();
+                }
+            })
+        };
+        let window = web_sys::window().ok_or_else(unreachable)?;
+        let watchdog_id = window
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                watchdog.as_ref().unchecked_ref(),
+                WATCHDOG_TICK_MS,
+            )
+            .map_err(|_| unreachable())?;
+
+        // Cancel aborts the request in flight.
+        let abort = {
+            let request = request.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                let _ = request.abort();
+            })
+        };
+        if let Some(signal) = &self.cancel {
+            let _ =
+                signal.add_event_listener_with_callback("abort", abort.as_ref().unchecked_ref());
         }
 
         // Settles when the request ends, whichever way; the status tells how.
@@ -107,8 +200,15 @@ impl NftStorage {
             .send_with_opt_blob(Some(car))
             .map_err(|_| unreachable())?;
         let _ = JsFuture::from(done).await;
-        drop(progress);
-        drop(finished);
+        window.clear_interval_with_handle(watchdog_id);
+        if let Some(signal) = &self.cancel {
+            let _ =
+                signal.remove_event_listener_with_callback("abort", abort.as_ref().unchecked_ref());
+        }
+        drop((progress, answer_progress, watchdog, abort, finished));
+        if self.is_cancelled() {
+            return Err(StorageError::Cancelled);
+        }
 
         // Readable across origins only when the service exposes it
         // (Access-Control-Expose-Headers); otherwise the backoff applies.
@@ -121,6 +221,8 @@ impl NftStorage {
             status: request.status().map_err(|_| unreachable())?,
             body: request.response_text().ok().flatten().unwrap_or_default(),
             retry_after,
+            bytes_sent: bytes_sent.get(),
+            stalled: stalled.get(),
         })
     }
 }
@@ -139,17 +241,29 @@ impl StorageProvider for NftStorage {
     ) -> Result<(), StorageError> {
         let on_progress = Rc::new(RefCell::new(on_progress));
         let mut attempt = 1;
+        let idle_limit = upload_idle_timeout(TEST_UPLOAD_IDLE_SECS, cfg!(debug_assertions));
         loop {
+            if self.is_cancelled() {
+                return Err(StorageError::Cancelled);
+            }
             let answer = self.attempt_upload(car, on_progress.clone()).await?;
-            let failure = match answer.status {
-                0 => AttemptFailure::Network,
-                200..=299 => return self.read(&answer, expected_root),
-                status => AttemptFailure::Status(status),
+            let Some(failure) =
+                AttemptFailure::of_attempt(answer.status, answer.bytes_sent, answer.stalled)
+            else {
+                return self.read(&answer, expected_root);
             };
             let Some(wait) = next_wait(attempt, failure, answer.retry_after, Math::random()) else {
+                let endpoint = self.endpoint.clone();
                 return match failure {
-                    AttemptFailure::Network => Err(StorageError::Unreachable {
-                        endpoint: self.endpoint.clone(),
+                    AttemptFailure::Unreachable => Err(StorageError::Unreachable { endpoint }),
+                    AttemptFailure::Dropped => Err(StorageError::ConnectionDropped {
+                        endpoint,
+                        attempts: attempt,
+                    }),
+                    AttemptFailure::Stalled => Err(StorageError::Stalled {
+                        endpoint,
+                        idle_secs: idle_limit.as_secs(),
+                        attempts: attempt,
                     }),
                     AttemptFailure::Status(_) => self.read(&answer, expected_root),
                 };
@@ -161,7 +275,7 @@ impl StorageProvider for NftStorage {
                 wait,
                 next_attempt: attempt,
             });
-            sleep(wait).await;
+            self.pause(wait).await;
         }
     }
 
