@@ -256,7 +256,7 @@ async fn run_new(
     }
 
     let mut record = new_record(fingerprint, &target, &details, &file);
-    let storage = NftStorage::new(&storage_endpoint, api_token).cancelled_by(cancel);
+    let storage = NftStorage::new(&storage_endpoint, api_token).cancelled_by(cancel.clone());
     let earlier_upload = journal
         .reusable_uploads(&record.file_fingerprint, &storage_endpoint)
         .and_then(uploaded_of);
@@ -277,6 +277,11 @@ async fn run_new(
             }
         }
     };
+    // Cancel pressed while the contract was checked, with the files reused
+    // from an earlier upload: no upload saw it, so it is honoured here.
+    if cancel.aborted() {
+        return Err(StorageError::Cancelled.into());
+    }
     // Past here nothing can be cancelled: the wallet is asked next.
     record.asset = Some(uploaded.asset);
     record.preview = uploaded.preview;
