@@ -33,6 +33,22 @@ pub enum StorageError {
          (nft.storage Classic stopped accepting uploads on 2024-06-30)."
     )]
     Unreachable { endpoint: String },
+    #[error(
+        "The connection to {endpoint} dropped during the upload, {attempts} times in a row. \
+         Check your network and try again; nothing was sent to your wallet."
+    )]
+    ConnectionDropped { endpoint: String, attempts: u32 },
+    #[error(
+        "{endpoint} stopped sending progress for {idle_secs} s during the upload, {attempts} times in a row. \
+         Try again later; nothing was sent to your wallet."
+    )]
+    Stalled {
+        endpoint: String,
+        idle_secs: u64,
+        attempts: u32,
+    },
+    #[error("Upload cancelled; nothing was sent to your wallet.")]
+    Cancelled,
     #[error("{endpoint} refused the upload ({status}): {message}")]
     Refused {
         endpoint: String,
@@ -119,6 +135,16 @@ impl ChosenStorage {
                 ChosenStorage::KuboRpc(kubo::KuboRpc::new(endpoint, token))
             }
         })
+    }
+
+    /// Uploads end with [`StorageError::Cancelled`] once `signal` aborts.
+    pub fn cancelled_by(self, signal: web_sys::AbortSignal) -> Self {
+        match self {
+            ChosenStorage::NftStorage(storage) => {
+                ChosenStorage::NftStorage(storage.cancelled_by(signal))
+            }
+            ChosenStorage::KuboRpc(storage) => ChosenStorage::KuboRpc(storage.cancelled_by(signal)),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! reload interrupted.
 
 use leptos::prelude::*;
-use web_sys::File;
+use web_sys::{AbortController, AbortSignal, File};
 
 use super::journal_store;
 use crate::mint::{
@@ -15,7 +15,7 @@ use crate::nft::mint_details::MintDetails;
 use crate::nft::mint_journal::{MintRecord, MintState, Resume};
 use crate::settings::api_token::ApiToken;
 use crate::settings::StorageProviderKind;
-use crate::storage::ChosenStorage;
+use crate::storage::{ChosenStorage, StorageError};
 use crate::wallet::contract_check::ensure_erc721;
 use crate::wallet::transactions::read_chain_id;
 
@@ -53,7 +53,8 @@ impl WaitingMint {
 
 #[derive(Clone)]
 enum MintRun {
-    New(MintRequest),
+    /// A new mint, and the signal its Cancel button aborts.
+    New(MintRequest, AbortSignal),
     /// Records a reload left unfinished, oldest first.
     Resume(Vec<MintRecord>),
     /// A record whose files are stored, which the creator asked to mint.
@@ -70,6 +71,9 @@ pub struct MintJob {
     /// chain the wallet is not on.
     pub waiting: RwSignal<Vec<WaitingMint>>,
     last_request: StoredValue<Option<MintRequest>, LocalStorage>,
+    /// Aborts the running mint's upload; only offered before the wallet is
+    /// asked (see [`MintJob::can_cancel`]).
+    cancel: StoredValue<Option<AbortController>, LocalStorage>,
     run: Action<MintRun, ()>,
 }
 
@@ -86,7 +90,9 @@ impl MintJob {
             async move {
                 let report = move |next: MintStage| stage.set(Some(next));
                 let outcome = match run {
-                    MintRun::New(request) => run_new(request, report).await.map(Some),
+                    MintRun::New(request, cancel) => {
+                        run_new(request, cancel, report).await.map(Some)
+                    }
                     MintRun::Resume(records) => resume(records, waiting, report).await,
                     MintRun::Send(record) => {
                         let mut record = *record;
@@ -110,6 +116,7 @@ impl MintJob {
             minted,
             waiting,
             last_request: StoredValue::new_local(None),
+            cancel: StoredValue::new_local(None),
             run,
         };
         let unfinished: Vec<MintRecord> = journal_store::load().unfinished().cloned().collect();
@@ -131,7 +138,42 @@ impl MintJob {
         self.error.set(None);
         self.minted.set(None);
         self.last_request.set_value(Some(request.clone()));
-        self.run.dispatch_local(MintRun::New(request));
+        let Ok(cancel) = AbortController::new() else {
+            return self.refuse(MintError::Storage(StorageError::Cancelled));
+        };
+        let signal = cancel.signal();
+        self.cancel.set_value(Some(cancel));
+        self.run.dispatch_local(MintRun::New(request, signal));
+    }
+
+    /// Whether Cancel is offered: while a new mint checks, hashes or
+    /// uploads, never once the wallet has been asked to send.
+    pub fn can_cancel(self) -> bool {
+        // The stage is read first, and always, so that a view asking this
+        // is told when it changes.
+        let uploading = matches!(
+            self.stage.get(),
+            Some(
+                MintStage::CheckingContract
+                    | MintStage::HashingAsset { .. }
+                    | MintStage::UploadingAsset { .. }
+                    | MintStage::UploadingMetadata
+                    | MintStage::UploadRetrying(_)
+            )
+        );
+        uploading && self.cancel.with_value(Option::is_some)
+    }
+
+    /// The creator pressed Cancel: the upload in flight is aborted and the
+    /// mint ends with [`StorageError::Cancelled`]. Does nothing once the
+    /// wallet has been asked.
+    pub fn cancel(self) {
+        if !self.can_cancel() {
+            return;
+        }
+        if let Some(cancel) = self.cancel.get_value() {
+            cancel.abort();
+        }
     }
 
     /// The creator answered "Mint another copy?" with yes.
@@ -152,6 +194,7 @@ impl MintJob {
         self.error.set(None);
         self.minted.set(None);
         let id = waiting.record.id;
+        self.cancel.set_value(None);
         self.waiting
             .update(|list| list.retain(|w| w.record.id != id));
         if waiting.can_send() {
@@ -184,6 +227,7 @@ impl MintJob {
 
 async fn run_new(
     request: MintRequest,
+    cancel: AbortSignal,
     report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<MintedToken, MintError> {
     let MintRequest {
@@ -216,7 +260,8 @@ async fn run_new(
     }
 
     let mut record = new_record(fingerprint, &target, &details, &file);
-    let storage = ChosenStorage::new(storage_provider, &storage_endpoint, api_token)?;
+    let storage = ChosenStorage::new(storage_provider, &storage_endpoint, api_token)?
+        .cancelled_by(cancel.clone());
     let earlier_upload = journal
         .reusable_uploads(&record.file_fingerprint, &storage_endpoint)
         .and_then(uploaded_of);
@@ -224,9 +269,25 @@ async fn run_new(
         Some(uploaded) if still_stored(&uploaded, &storage).await? => uploaded,
         _ => {
             journal_store::save(&record);
-            upload_nft(&file, preview.as_ref(), &details, &storage, report.clone()).await?
+            match upload_nft(&file, preview.as_ref(), &details, &storage, report.clone()).await {
+                Ok(uploaded) => uploaded,
+                Err(MintError::Storage(StorageError::Cancelled)) => {
+                    record.state = MintState::Stopped {
+                        reason: StorageError::Cancelled.to_string(),
+                    };
+                    journal_store::save(&record);
+                    return Err(StorageError::Cancelled.into());
+                }
+                Err(problem) => return Err(problem),
+            }
         }
     };
+    // Cancel pressed while the contract was checked, with the files reused
+    // from an earlier upload: no upload saw it, so it is honoured here.
+    if cancel.aborted() {
+        return Err(StorageError::Cancelled.into());
+    }
+    // Past here nothing can be cancelled: the wallet is asked next.
     record.asset = Some(uploaded.asset);
     record.preview = uploaded.preview;
     record.metadata = Some(uploaded.metadata);

@@ -77,6 +77,11 @@ fn MintJobView() -> impl IntoView {
     view! {
         <WaitingMints />
         <MintProgress stage=job.stage />
+        <Show when=move || job.can_cancel()>
+            <button type="button" class="button" data-testid="mint-cancel" on:click=move |_| job.cancel()>
+                "Cancel upload"
+            </button>
+        </Show>
         {move || {
             job.error
                 .get()

@@ -6,7 +6,7 @@
 //! asked no CORS preflight.
 
 use cid::Cid;
-use web_sys::Blob;
+use web_sys::{AbortSignal, Blob};
 
 use super::kubo_answer::{read_dag_import_answer, read_pin_ls_answer};
 use super::retry::RetryNotice;
@@ -18,6 +18,8 @@ pub struct KuboRpc {
     /// Base URL of the node's API (`http://127.0.0.1:5001`), no trailing slash.
     endpoint: String,
     token: Option<ApiToken>,
+    /// Aborted when the creator presses Cancel.
+    cancel: Option<AbortSignal>,
 }
 
 impl KuboRpc {
@@ -25,7 +27,14 @@ impl KuboRpc {
         Self {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             token,
+            cancel: None,
         }
+    }
+
+    /// Uploads end with [`StorageError::Cancelled`] once `signal` aborts.
+    pub fn cancelled_by(mut self, signal: AbortSignal) -> Self {
+        self.cancel = Some(signal);
+        self
     }
 
     fn secret(&self) -> &str {
@@ -49,6 +58,7 @@ impl StorageProvider for KuboRpc {
             url: format!("{}/api/v0/dag/import?pin-roots=true", self.endpoint),
             endpoint: &self.endpoint,
             bearer: self.token.as_ref().map(ApiToken::expose),
+            cancel: self.cancel.as_ref(),
             body: CarBody::Multipart { part: "file" },
         };
         upload

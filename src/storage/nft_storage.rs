@@ -4,7 +4,7 @@
 //! only in this request's Authorization header, to this endpoint.
 
 use cid::Cid;
-use web_sys::Blob;
+use web_sys::{AbortSignal, Blob};
 
 use super::retry::RetryNotice;
 use super::upload_answer::read_upload_answer;
@@ -16,6 +16,8 @@ pub struct NftStorage {
     /// Base URL of the API, without a trailing slash.
     endpoint: String,
     token: ApiToken,
+    /// Aborted when the creator presses Cancel.
+    cancel: Option<AbortSignal>,
 }
 
 impl NftStorage {
@@ -23,7 +25,14 @@ impl NftStorage {
         Self {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             token,
+            cancel: None,
         }
+    }
+
+    /// Uploads end with [`StorageError::Cancelled`] once `signal` aborts.
+    pub fn cancelled_by(mut self, signal: AbortSignal) -> Self {
+        self.cancel = Some(signal);
+        self
     }
 }
 
@@ -43,6 +52,7 @@ impl StorageProvider for NftStorage {
             url: format!("{}/upload", self.endpoint),
             endpoint: &self.endpoint,
             bearer: Some(self.token.expose()),
+            cancel: self.cancel.as_ref(),
             body: CarBody::Raw {
                 content_type: "application/car",
             },

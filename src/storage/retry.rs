@@ -2,7 +2,9 @@
 //! attempts, waiting 1, 2, 4, 8 and 16 s (with jitter) between them, or as
 //! long as the service's `Retry-After` asks. Network failures, 408, 429 and
 //! 5xx are worth another try; 400, 401, 403 and 413 never are, since the same
-//! request would fail the same way.
+//! request would fail the same way. An attempt that sends no progress for
+//! [`UPLOAD_IDLE_TIMEOUT`] is stalled: the idle watchdog aborts it, and it is
+//! tried again like a dropped connection.
 
 use std::fmt;
 use std::time::Duration;
@@ -13,18 +15,54 @@ pub const MAX_ATTEMPTS: u32 = 6;
 /// nobody waits minutes watching a progress bar.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
+/// The idle watchdog: an attempt with no progress event (bytes sent or
+/// answered) for this long is aborted and counts as a retryable failure.
+pub const UPLOAD_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The watchdog's limit for this build. `test_override` is the build-time
+/// `MINTY_TEST_UPLOAD_IDLE_SECS`, which only the local stack's test mode
+/// sets (see `minty-devstack`); it can only shorten the limit, never to
+/// zero, and `honour_override` is false in release builds, so a production
+/// build ignores it even when the variable leaks into its environment.
+pub fn upload_idle_timeout(test_override: Option<&str>, honour_override: bool) -> Duration {
+    test_override
+        .filter(|_| honour_override)
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .filter(|asked| !asked.is_zero() && *asked < UPLOAD_IDLE_TIMEOUT)
+        .unwrap_or(UPLOAD_IDLE_TIMEOUT)
+}
+
 /// How an attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptFailure {
-    /// No answer: a refused or dropped connection.
-    Network,
+    /// No answer and no byte sent: the service could not be reached (a
+    /// refused connection, a wrong address, a CORS refusal).
+    Unreachable,
+    /// No answer after bytes were sent: the connection dropped mid-upload.
+    Dropped,
+    /// The idle watchdog aborted an attempt that made no progress.
+    Stalled,
     Status(u16),
 }
 
 impl AttemptFailure {
+    /// Reads how an attempt ended: its HTTP status (0 for none), how many
+    /// bytes of the body had been sent, and whether the watchdog stopped it.
+    /// `None` means it succeeded (2xx).
+    pub fn of_attempt(status: u16, bytes_sent: u64, stalled: bool) -> Option<Self> {
+        match status {
+            _ if stalled => Some(AttemptFailure::Stalled),
+            0 if bytes_sent > 0 => Some(AttemptFailure::Dropped),
+            0 => Some(AttemptFailure::Unreachable),
+            200..=299 => None,
+            status => Some(AttemptFailure::Status(status)),
+        }
+    }
+
     pub fn is_retryable(self) -> bool {
         match self {
-            AttemptFailure::Network => true,
+            AttemptFailure::Unreachable | AttemptFailure::Dropped | AttemptFailure::Stalled => true,
             AttemptFailure::Status(status) => {
                 matches!(status, 408 | 429) || (500..600).contains(&status)
             }
@@ -72,7 +110,11 @@ impl fmt::Display for RetryNotice {
         match self.failure {
             AttemptFailure::Status(429) => write!(f, "Rate limited by {service}")?,
             AttemptFailure::Status(status) => write!(f, "{service} had a problem (HTTP {status})")?,
-            AttemptFailure::Network => write!(f, "The connection to {service} dropped")?,
+            AttemptFailure::Unreachable => write!(f, "Could not reach {service}")?,
+            AttemptFailure::Dropped => {
+                write!(f, "The connection to {service} dropped during the upload")?
+            }
+            AttemptFailure::Stalled => write!(f, "{service} stopped sending progress")?,
         }
         write!(
             f,
@@ -106,7 +148,7 @@ mod tests {
 
     #[test]
     fn jitter_only_lengthens_a_wait_by_a_quarter_at_most() {
-        let wait = next_wait(3, AttemptFailure::Network, None, 0.999).unwrap();
+        let wait = next_wait(3, AttemptFailure::Dropped, None, 0.999).unwrap();
         assert!(wait > Duration::from_secs(4) && wait < Duration::from_secs(5));
     }
 
@@ -132,7 +174,13 @@ mod tests {
         for status in [408, 429, 500, 502, 503, 504] {
             assert!(AttemptFailure::Status(status).is_retryable(), "{status}");
         }
-        assert!(AttemptFailure::Network.is_retryable());
+        for failure in [
+            AttemptFailure::Unreachable,
+            AttemptFailure::Dropped,
+            AttemptFailure::Stalled,
+        ] {
+            assert!(failure.is_retryable(), "{failure:?}");
+        }
         for status in [400, 401, 403, 404, 413] {
             assert!(!AttemptFailure::Status(status).is_retryable(), "{status}");
             assert_eq!(
@@ -153,6 +201,80 @@ mod tests {
         assert_eq!(
             notice.to_string(),
             "Rate limited by Pinata, retrying in 8 s (attempt 3 of 6)"
+        );
+    }
+
+    #[test]
+    fn status_zero_is_a_drop_only_once_bytes_were_sent() {
+        assert_eq!(
+            AttemptFailure::of_attempt(0, 0, false),
+            Some(AttemptFailure::Unreachable)
+        );
+        assert_eq!(
+            AttemptFailure::of_attempt(0, 65_536, false),
+            Some(AttemptFailure::Dropped)
+        );
+        assert_eq!(AttemptFailure::of_attempt(200, 10, false), None);
+        assert_eq!(
+            AttemptFailure::of_attempt(503, 10, false),
+            Some(AttemptFailure::Status(503))
+        );
+    }
+
+    #[test]
+    fn an_attempt_the_watchdog_aborted_is_stalled_whatever_its_status() {
+        // Aborting an XMLHttpRequest leaves status 0, with or without bytes sent.
+        for sent in [0, 1 << 20] {
+            assert_eq!(
+                AttemptFailure::of_attempt(0, sent, true),
+                Some(AttemptFailure::Stalled)
+            );
+        }
+        assert!(next_wait(1, AttemptFailure::Stalled, None, 0.0).is_some());
+    }
+
+    #[test]
+    fn the_watchdog_waits_a_minute_unless_a_test_build_shortens_it() {
+        assert_eq!(UPLOAD_IDLE_TIMEOUT, Duration::from_secs(60));
+        assert_eq!(upload_idle_timeout(None, true), UPLOAD_IDLE_TIMEOUT);
+        assert_eq!(
+            upload_idle_timeout(Some("10"), true),
+            Duration::from_secs(10)
+        );
+        // A release build ignores the test hook entirely.
+        assert_eq!(upload_idle_timeout(Some("10"), false), UPLOAD_IDLE_TIMEOUT);
+        // It can only shorten the limit, and never to nothing.
+        for odd in ["0", "600", "ten", ""] {
+            assert_eq!(
+                upload_idle_timeout(Some(odd), true),
+                UPLOAD_IDLE_TIMEOUT,
+                "{odd:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_failure_without_an_answer_has_its_own_sentence() {
+        let notice = |failure| {
+            RetryNotice {
+                service: "127.0.0.1:8787".into(),
+                failure,
+                wait: Duration::from_secs(2),
+                next_attempt: 2,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            notice(AttemptFailure::Dropped),
+            "The connection to 127.0.0.1:8787 dropped during the upload, retrying in 2 s (attempt 2 of 6)"
+        );
+        assert_eq!(
+            notice(AttemptFailure::Stalled),
+            "127.0.0.1:8787 stopped sending progress, retrying in 2 s (attempt 2 of 6)"
+        );
+        assert_eq!(
+            notice(AttemptFailure::Unreachable),
+            "Could not reach 127.0.0.1:8787, retrying in 2 s (attempt 2 of 6)"
         );
     }
 }

@@ -1,19 +1,30 @@
 //! One way to upload a CAR from the browser, for every provider: an
-//! XMLHttpRequest (only it reports upload progress), tried again as
-//! [`super::retry`] says, with each wait reported.
+//! XMLHttpRequest (only it reports upload progress), watched for stalls,
+//! abortable by Cancel, and tried again as [`super::retry`] says, with each
+//! wait reported.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::{Math, Promise};
+use js_sys::{Date, Math, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
+use web_sys::{AbortSignal, Blob, FormData, ProgressEvent, XmlHttpRequest};
 
-use super::retry::{next_wait, parse_retry_after, AttemptFailure, RetryNotice};
+use super::retry::{
+    next_wait, parse_retry_after, upload_idle_timeout, AttemptFailure, RetryNotice,
+};
 use super::StorageError;
-use crate::wallet::transactions::sleep;
+
+/// Test-only: a shorter idle watchdog, set at build time by the local
+/// stack's test mode (`minty-devstack up --storage-test-switches`) so the
+/// stall story does not wait a minute. Debug builds only; see
+/// [`upload_idle_timeout`].
+const TEST_UPLOAD_IDLE_SECS: Option<&str> = option_env!("MINTY_TEST_UPLOAD_IDLE_SECS");
+
+/// How often the watchdog looks at the time since the last progress event.
+const WATCHDOG_TICK_MS: i32 = 1000;
 
 /// How the CAR goes in the request body.
 #[derive(Clone, Copy)]
@@ -35,6 +46,8 @@ pub struct CarUpload<'a> {
     /// Sent as `Authorization: Bearer …` when there is one.
     pub bearer: Option<&'a str>,
     pub body: CarBody,
+    /// Aborted when the creator presses Cancel.
+    pub cancel: Option<&'a AbortSignal>,
 }
 
 /// What one attempt got back; status 0 means no answer at all (a refused
@@ -43,6 +56,10 @@ pub struct AttemptAnswer {
     pub status: u16,
     pub body: String,
     pub retry_after: Option<Duration>,
+    /// Bytes of the body sent, as the last progress event reported them.
+    pub bytes_sent: u64,
+    /// The idle watchdog aborted the attempt.
+    pub stalled: bool,
 }
 
 /// The service as the user knows it: the endpoint's host.
@@ -68,17 +85,31 @@ impl CarUpload<'_> {
         read: impl Fn(&AttemptAnswer) -> Result<(), StorageError>,
     ) -> Result<(), StorageError> {
         let on_progress = Rc::new(RefCell::new(on_progress));
+        let idle_limit = upload_idle_timeout(TEST_UPLOAD_IDLE_SECS, cfg!(debug_assertions));
         let mut attempt = 1;
         loop {
-            let answer = self.attempt(car, on_progress.clone()).await?;
-            let failure = match answer.status {
-                0 => AttemptFailure::Network,
-                200..=299 => return read(&answer),
-                status => AttemptFailure::Status(status),
+            if self.is_cancelled() {
+                return Err(StorageError::Cancelled);
+            }
+            let answer = self.attempt(car, on_progress.clone(), idle_limit).await?;
+            let Some(failure) =
+                AttemptFailure::of_attempt(answer.status, answer.bytes_sent, answer.stalled)
+            else {
+                return read(&answer);
             };
             let Some(wait) = next_wait(attempt, failure, answer.retry_after, Math::random()) else {
+                let endpoint = self.endpoint.to_owned();
                 return match failure {
-                    AttemptFailure::Network => Err(self.unreachable()),
+                    AttemptFailure::Unreachable => Err(StorageError::Unreachable { endpoint }),
+                    AttemptFailure::Dropped => Err(StorageError::ConnectionDropped {
+                        endpoint,
+                        attempts: attempt,
+                    }),
+                    AttemptFailure::Stalled => Err(StorageError::Stalled {
+                        endpoint,
+                        idle_secs: idle_limit.as_secs(),
+                        attempts: attempt,
+                    }),
                     AttemptFailure::Status(_) => read(&answer),
                 };
             };
@@ -89,8 +120,28 @@ impl CarUpload<'_> {
                 wait,
                 next_attempt: attempt,
             });
-            sleep(wait).await;
+            self.pause(wait).await;
         }
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancel.is_some_and(AbortSignal::aborted)
+    }
+
+    /// Waits `wait`, or less when the upload is cancelled meanwhile.
+    async fn pause(&self, wait: Duration) {
+        let promise = Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    wait.as_millis() as i32,
+                );
+            }
+            if let Some(signal) = self.cancel {
+                let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            }
+        });
+        let _ = JsFuture::from(promise).await;
     }
 
     fn unreachable(&self) -> StorageError {
@@ -103,6 +154,7 @@ impl CarUpload<'_> {
         &self,
         car: &Blob,
         on_progress: Rc<RefCell<impl FnMut(u64, u64) + 'static>>,
+        idle_limit: Duration,
     ) -> Result<AttemptAnswer, StorageError> {
         let unreachable = || self.unreachable();
         let request = XmlHttpRequest::new().map_err(|_| unreachable())?;
@@ -121,11 +173,59 @@ impl CarUpload<'_> {
         // A multipart body is a few hundred bytes longer than the CAR; the
         // page shows the CAR's bytes.
         let total = car.size() as u64;
-        let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
-            (on_progress.borrow_mut())((event.loaded() as u64).min(total), total);
-        });
+        let bytes_sent = Rc::new(Cell::new(0_u64));
+        let last_progress = Rc::new(Cell::new(Date::now()));
+        let progress = {
+            let (bytes_sent, last_progress) = (bytes_sent.clone(), last_progress.clone());
+            Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+                last_progress.set(Date::now());
+                let loaded = event.loaded() as u64;
+                bytes_sent.set(bytes_sent.get().max(loaded));
+                (on_progress.borrow_mut())(loaded.min(total), total);
+            })
+        };
+        // The answer's progress counts too: a service still answering is alive.
+        let answer_progress = {
+            let last_progress = last_progress.clone();
+            Closure::<dyn FnMut()>::new(move || last_progress.set(Date::now()))
+        };
         if let Ok(upload) = request.upload() {
             upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            upload.set_onload(Some(answer_progress.as_ref().unchecked_ref()));
+        }
+        request.set_onprogress(Some(answer_progress.as_ref().unchecked_ref()));
+
+        // The idle watchdog: no progress for the limit aborts the attempt.
+        let stalled = Rc::new(Cell::new(false));
+        let watchdog = {
+            let (request, stalled) = (request.clone(), stalled.clone());
+            Closure::<dyn FnMut()>::new(move || {
+                if !stalled.get()
+                    && Date::now() - last_progress.get() > idle_limit.as_millis() as f64
+                {
+                    stalled.set(true);
+                    let _ = request.abort();
+                }
+            })
+        };
+        let window = web_sys::window().ok_or_else(unreachable)?;
+        let watchdog_id = window
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                watchdog.as_ref().unchecked_ref(),
+                WATCHDOG_TICK_MS,
+            )
+            .map_err(|_| unreachable())?;
+
+        // Cancel aborts the request in flight.
+        let abort = {
+            let request = request.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                let _ = request.abort();
+            })
+        };
+        if let Some(signal) = self.cancel {
+            let _ =
+                signal.add_event_listener_with_callback("abort", abort.as_ref().unchecked_ref());
         }
 
         // Settles when the request ends, whichever way; the status tells how.
@@ -148,8 +248,15 @@ impl CarUpload<'_> {
         }
         .map_err(|_| unreachable())?;
         let _ = JsFuture::from(done).await;
-        drop(progress);
-        drop(finished);
+        window.clear_interval_with_handle(watchdog_id);
+        if let Some(signal) = self.cancel {
+            let _ =
+                signal.remove_event_listener_with_callback("abort", abort.as_ref().unchecked_ref());
+        }
+        drop((progress, answer_progress, watchdog, abort, finished));
+        if self.is_cancelled() {
+            return Err(StorageError::Cancelled);
+        }
 
         // Readable across origins only when the service exposes it
         // (Access-Control-Expose-Headers); otherwise the backoff applies.
@@ -162,6 +269,8 @@ impl CarUpload<'_> {
             status: request.status().map_err(|_| unreachable())?,
             body: request.response_text().ok().flatten().unwrap_or_default(),
             retry_after,
+            bytes_sent: bytes_sent.get(),
+            stalled: stalled.get(),
         })
     }
 }

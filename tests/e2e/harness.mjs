@@ -68,12 +68,14 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
       if (!response.ok) throw new Error(`storage switch ${name}: ${response.status}`)
     },
-    /// The next `count` uploads fail with `status` (tests only).
-    async failUploads ({ status, count, retryAfter }) {
+    /// The next `count` uploads fail (tests only): with `status` by default,
+    /// or with `fault: 'drop'` (the connection closes halfway through the
+    /// body) or `fault: 'stall'` (nothing is read or answered).
+    async failUploads ({ fault = 'status', status, count, retryAfter }) {
       const response = await fetch(`${this.storageUrl}/__test/fail-uploads`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ status, count, retryAfter })
+        body: JSON.stringify({ fault, status, count, retryAfter })
       })
       if (!response.ok) throw new Error(`fail-uploads: ${response.status}`)
     },

@@ -2,7 +2,10 @@
 // and land on the token; with every way it can go wrong on the way.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {
   DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, openApp, ports, repoRoot, screenshotPath, openSession, closeSession
@@ -14,6 +17,14 @@ import { MINTY } from './tokens.mjs'
 import { deployErc20 } from './erc20.mjs'
 
 const CONTRACT = MINTY
+
+/// The root CID ipfs-car 2.0.0 (the nft-storage profile) gives `bytes`
+/// wrapped in a directory as `name`, as the app packs an asset.
+function referenceRoot (name, bytes) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'minty-ref-'))
+  writeFileSync(path.join(dir, name), bytes)
+  return execFileSync('node', [path.join(repoRoot, 'node_modules/ipfs-car-v2/bin.js'), 'pack', path.join(dir, name), '--output', path.join(dir, 'reference.car')], { encoding: 'utf8' }).trim()
+}
 
 describe('creators mint on the local stack', () => {
   let stack
@@ -288,6 +299,68 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('mint-submit').click()
     await page.getByText(/had a problem \(HTTP 503\), retrying in 1 s \(attempt 2 of 6\)/).waitFor({ timeout: 60000 })
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    await page.context().close()
+  })
+
+  it('a connection dropped halfway through the upload is told as such, retried, and minted', async () => {
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    // Chromium silently sends a request again, once or twice, when a reused
+    // connection closes before any answer; three drops reach the app at least once.
+    await stack.failUploads({ fault: 'drop', count: 3 })
+    // Large enough that the browser reports bytes sent before the drop.
+    await fillForm(page, { name: 'Dropped', file: { name: 'dropped.png', mimeType: 'image/png', buffer: randomBytes(8 << 20) } })
+    await page.getByTestId('mint-submit').click()
+    // Every stage shown, so a failure says what the page said instead.
+    await page.evaluate(() => {
+      window.__stages = []
+      setInterval(() => {
+        const stage = document.querySelector('[data-testid=mint-stage]')?.textContent
+        if (stage && window.__stages.at(-1) !== stage) window.__stages.push(stage)
+      }, 50)
+    })
+    await page.getByText(/The connection to 127\.0\.0\.1:\d+ dropped during the upload, retrying in \d+ s \(attempt \d of 6\)/).waitFor({ timeout: 60000 })
+      .catch(async (error) => { throw new Error(`${error.message}\nstages: ${JSON.stringify(await page.evaluate(() => window.__stages.filter((s) => !s.startsWith('Computing'))))}`) })
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    assert.ok(uploads(requests, stack).length >= 3, 'a dropped attempt, then the asset and the metadata')
+    await page.context().close()
+  })
+
+  it('an upload the service stops answering is stopped by the watchdog, retried, and minted', async () => {
+    const page = await mintPage(browser, stack)
+    await stack.failUploads({ fault: 'stall', count: 1 })
+    await fillForm(page, { name: 'Stalled', file: { name: 'stalled.png', mimeType: 'image/png', buffer: gradientPng(9) } })
+    const started = Date.now()
+    await page.getByTestId('mint-submit').click()
+    // The stack builds the app with a 10 s watchdog (MINTY_TEST_UPLOAD_IDLE_SECS).
+    await page.getByText(/127\.0\.0\.1:\d+ stopped sending progress, retrying in 1 s \(attempt 2 of 6\)/).waitFor({ timeout: 40000 })
+    assert.ok(Date.now() - started >= 9000, `the watchdog waited for the idle limit: ${Date.now() - started} ms`)
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    await page.context().close()
+  })
+
+  it('Cancel stops the upload: nothing is stored, nothing is sent to the wallet', async () => {
+    const page = await mintPage(browser, stack)
+    const supply = await totalSupply(stack.rpcUrl, CONTRACT)
+    const image = gradientPng(11)
+    // The service holds the first attempt without answering; were Cancel to
+    // do nothing, the watchdog would retry it and the mint would go through.
+    await stack.failUploads({ fault: 'stall', count: 1 })
+    await fillForm(page, { name: 'Cancelled', file: { name: 'cancelled.png', mimeType: 'image/png', buffer: image } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByText('Uploading the file…').waitFor({ timeout: 60000 })
+    await page.getByTestId('mint-cancel').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 5000 })
+    assert.match(await page.getByTestId('mint-error').innerText(), /Upload cancelled; nothing was sent to your wallet\./)
+    assert.equal(await page.getByTestId('mint-cancel').count(), 0, 'no Cancel once the mint has ended')
+    const journal = JSON.parse(await page.evaluate(() => localStorage.getItem('minty.mint_journal')))
+    const record = (journal.records ?? journal).find((r) => r.name === 'Cancelled')
+    assert.equal(record?.state, 'stopped', JSON.stringify(record))
+    // Past the watchdog's limit: no attempt came after the cancelled one.
+    await new Promise((resolve) => setTimeout(resolve, 12000))
+    const root = referenceRoot('cancelled.png', image)
+    assert.equal((await fetch(`${stack.storageUrl}/check/${root}`)).status, 404, 'the service holds no CAR of the cancelled file')
+    assert.equal(await totalSupply(stack.rpcUrl, CONTRACT), supply)
     await page.context().close()
   })
 

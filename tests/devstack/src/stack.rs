@@ -50,6 +50,11 @@ impl Default for StackOptions {
     }
 }
 
+/// Test-only build variable: the app's upload idle watchdog, in seconds,
+/// shortened for the end-to-end tests (`--storage-test-switches`).
+pub const TEST_UPLOAD_IDLE_SECS: &str = "MINTY_TEST_UPLOAD_IDLE_SECS";
+pub const TEST_UPLOAD_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What the app is preset with, as compile-time environment variables.
 pub fn app_presets(
     chain_id: u64,
@@ -120,7 +125,15 @@ pub async fn run(options: StackOptions) -> Result<(), String> {
     };
     let storage_task = tokio::spawn(storage::serve(listener, storage_config));
 
-    let presets = app_presets(chain_id, contract, &anvil.rpc_url, options.storage_port);
+    let mut presets = app_presets(chain_id, contract, &anvil.rpc_url, options.storage_port);
+    if options.storage_test_switches {
+        // Test-only: the end-to-end tests' stall story would otherwise wait
+        // the upload watchdog's full minute. Debug builds only honour it.
+        presets.push((
+            TEST_UPLOAD_IDLE_SECS,
+            TEST_UPLOAD_IDLE.as_secs().to_string(),
+        ));
+    }
     let mut trunk = if options.serve_app {
         Some(start_trunk(&options, &presets)?)
     } else {

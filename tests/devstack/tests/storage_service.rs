@@ -23,6 +23,15 @@ struct StorageServer {
 
 impl StorageServer {
     fn start(data_dir: &Path, required_token: Option<&str>) -> Self {
+        Self::start_with(data_dir, required_token, false)
+    }
+
+    /// With the `POST /__test/*` switches on, as the end-to-end tests run it.
+    fn start_with_switches(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, None, true)
+    }
+
+    fn start_with(data_dir: &Path, required_token: Option<&str>, test_switches: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
         let address = listener.local_addr().expect("the listener has an address");
         listener
@@ -40,7 +49,7 @@ impl StorageServer {
         let config = StorageConfig {
             data_dir: data_dir.to_owned(),
             required_token: required_token.map(str::to_owned),
-            test_switches: false,
+            test_switches,
         };
         runtime.spawn(async move {
             if let Err(error) = storage::serve(listener, config).await {
@@ -770,4 +779,102 @@ fn kubo_rpc_takes_post_only_and_needs_a_file() {
         (json["Code"].clone(), json["Type"].clone()),
         (json!(1), json!("error"))
     );
+}
+
+/// Arms `POST /__test/fail-uploads` with `fault`.
+fn fail_uploads(server: &StorageServer, fault: Value) {
+    let response = answer(
+        agent()
+            .post(&server.url("/__test/fail-uploads"))
+            .send_json(fault),
+    );
+    assert_eq!(response.status(), 204);
+}
+
+/// Posts a CAR over a raw connection, writing as much of it as the service
+/// reads within `patience`, and returns the bytes sent and everything the
+/// service wrote back before closing the connection or falling silent.
+fn post_car_raw(server: &StorageServer, car: &[u8], patience: Duration) -> (usize, Vec<u8>) {
+    use std::io::Write;
+    let mut stream = TcpStream::connect(server.address).expect("connect");
+    stream.set_write_timeout(Some(patience)).unwrap();
+    stream.set_read_timeout(Some(patience)).unwrap();
+    let head = format!(
+        "POST /upload HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer t\r\n\
+         Content-Type: application/car\r\nContent-Length: {}\r\n\r\n",
+        server.address,
+        car.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut sent = 0;
+    for chunk in car.chunks(16 * 1024) {
+        if stream.write_all(chunk).is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    (sent, answer)
+}
+
+fn large_car() -> (minty::ipfs::Cid, Vec<u8>) {
+    let packed = pack_file(NFT_STORAGE, Some("big.bin"), &patterned_bytes(8 << 20));
+    (packed.root, packed.to_car())
+}
+
+#[test]
+fn a_drop_fault_reads_part_of_the_body_and_closes_without_answering() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start_with_switches(data.path());
+    let (root, car) = large_car();
+    fail_uploads(&server, json!({"fault": "drop", "count": 1}));
+
+    let (sent, answer) = post_car_raw(&server, &car, Duration::from_secs(10));
+
+    assert!(sent > 0, "the service read nothing");
+    assert!(
+        answer.is_empty(),
+        "the service answered: {}",
+        String::from_utf8_lossy(&answer[..answer.len().min(200)])
+    );
+    error_message(get(&server, &format!("/check/{root}"), None), 404);
+    // Only the next upload drops: the one after it is stored.
+    let response = upload(&server, Some("t"), "application/car", &car);
+    assert_eq!(response.status(), 200);
+    assert_eq!(get(&server, &format!("/check/{root}"), None).status(), 200);
+}
+
+#[test]
+fn a_stall_fault_neither_reads_nor_answers() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start_with_switches(data.path());
+    let (root, car) = large_car();
+    fail_uploads(&server, json!({"fault": "stall", "count": 1}));
+
+    let (sent, answer) = post_car_raw(&server, &car, Duration::from_secs(2));
+
+    assert!(
+        sent < car.len(),
+        "the service read the whole {} byte body",
+        car.len()
+    );
+    assert!(answer.is_empty(), "the service answered a stalled upload");
+    error_message(get(&server, &format!("/check/{root}"), None), 404);
+    let response = upload(&server, Some("t"), "application/car", &car);
+    assert_eq!(response.status(), 200);
+}
+
+#[test]
+fn a_status_fault_keeps_its_shape_and_counts_down() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start_with_switches(data.path());
+    fail_uploads(&server, json!({"status": 429, "count": 2, "retryAfter": 3}));
+
+    for _ in 0..2 {
+        let response = upload(&server, Some("t"), "application/octet-stream", b"busy");
+        assert_eq!(response.header("Retry-After"), Some("3"));
+        error_message(response, 429);
+    }
+    upload_raw(&server, "t", b"busy");
 }

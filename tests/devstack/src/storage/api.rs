@@ -16,6 +16,7 @@ use minty::ipfs::profile::NFT_STORAGE;
 use minty::ipfs::{Block, Cid};
 use serde_json::json;
 
+use super::faults::{self, DueFault};
 use super::uploads::UploadedFile;
 use super::StorageState;
 
@@ -101,8 +102,11 @@ pub async fn upload(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    if let Some(failure) = state.upload_faults.take() {
-        return Ok(failure);
+    match state.upload_faults.take() {
+        Some(DueFault::Answer(failure)) => return Ok(failure),
+        Some(DueFault::Drop) => return Ok(faults::drop_midway(request).await),
+        Some(DueFault::Stall) => return Ok(faults::stall(request).await),
+        None => {}
     }
     let owner = authorize(&state, request.headers())?;
     let content_type = request
