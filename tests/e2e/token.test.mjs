@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
+import { dagBomb, uploadCar } from './dag-bomb.mjs'
 
 const PWN = 'window.__pwned=1'
 const API_TOKEN_KEY = 'minty.token.nft-storage'
@@ -149,6 +150,14 @@ describe('token page: viewing a token', () => {
         description: 'Bored\u200BApe \u{1F469}\u200D\u{1F680}'
       }
     })
+    // Two DAG bombs of 4,000 links to one 1 MiB leaf: one declares the 4 GiB
+    // it expands to, the other claims 4,000 bytes.
+    for (const [key, honest] of [['bomb', true], ['lyingBomb', false]]) {
+      const { root, leaf, car } = await dagBomb({ honest })
+      assert.equal(await uploadCar(stack, car), root)
+      tokens[key] = await mintWith(stack, { metadata: { name: `A DAG bomb (${key})`, image: `ipfs://${root}` } })
+      Object.assign(tokens[key], { root, leaf })
+    }
   })
 
   after(() => closeSession({ stack, browser }))
@@ -222,6 +231,32 @@ describe('token page: viewing a token', () => {
     assert.match(await text(page, 'asset-text'), /^All work and no play\. All work/)
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
+  })
+
+  it('a DAG bomb is refused within its budget: the page stays alive and the leaf is hardly fetched', async () => {
+    for (const [bomb, shown] of [[tokens.bomb, 'unchecked'], [tokens.lyingBomb, /blocks do not add up/]]) {
+      const page = await openToken(bomb.id)
+      assert.match(await text(page, 'token-name'), /A DAG bomb/)
+      await page.locator('[data-testid="asset-error"], [data-testid="asset-verified"]').first().waitFor({ timeout: 30000 })
+      if (shown === 'unchecked') {
+        // Too large to check: left to the gateway, marked as not checked.
+        assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'false')
+      } else {
+        assert.match(await text(page, 'asset-error'), shown)
+      }
+      const leafFetches = await page.evaluate((leaf) =>
+        performance.getEntriesByType('resource').filter((entry) => entry.name.includes(leaf)).length, bomb.leaf)
+      assert.ok(leafFetches <= 1, `the 1 MiB leaf was fetched ${leafFetches} times`)
+      // Alive: the app still routes and renders another token.
+      await page.evaluate((id) => { history.pushState(null, '', `/token/${id}`); dispatchEvent(new PopStateEvent('popstate')) }, tokens.cat.id)
+      await page.getByText('Mint the cat').waitFor({ timeout: 30000 })
+      assert.deepEqual(page.pageErrors, [])
+      if (shown === 'unchecked') await page.screenshot({ path: screenshotPath('token-dag-bomb'), fullPage: true })
+      await page.context().close()
+    }
+    // The gateway survived both, and still serves.
+    const asset = await fetch(`${stack.storageUrl}/ipfs/${tokens.cat.assetCid}/cat.png`)
+    assert.equal(asset.status, 200)
   })
 
   it('offers media it does not preview, such as HTML, as a download only', async () => {

@@ -3,7 +3,9 @@
 // and when the wallet or the page changes under a running mint.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEV_ACCOUNTS, CHAIN_ID_HEX, openSession, closeSession, screenshotPath } from './harness.mjs'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { DEV_ACCOUNTS, CHAIN_ID_HEX, openSession, closeSession, ports, repoRoot, screenshotPath } from './harness.mjs'
 import { ownerOf, rpc, totalSupply } from './chain.mjs'
 import { gradientPng } from './media.mjs'
 import { MINTY } from './tokens.mjs'
@@ -273,5 +275,98 @@ describe('a sent mint is never lost or doubled', () => {
     assert.equal(Number(await page.getByTestId('minted-token-id').innerText()), first + 1)
     assert.equal(await totalSupply(stack.rpcUrl, MINTY), supply + 2)
     await page.context().close()
+  })
+
+  describe('a deploy lives as long as the app, not its panel', () => {
+    let deployChain
+    const DEPLOY_CHAIN_ID = '0x7a6b' // 31339, with no Minty on it
+    const deployRpc = `http://127.0.0.1:${ports.anvil + 2}`
+
+    before(async () => {
+      deployChain = spawn(path.join(repoRoot, 'node_modules/.bin/anvil'),
+        ['--host', '127.0.0.1', '--port', String(ports.anvil + 2), '--chain-id', '31339'], { stdio: 'ignore' })
+      for (let i = 0; i < 100; i++) {
+        try { await rpc(deployRpc, 'eth_chainId'); return } catch { await new Promise((resolve) => setTimeout(resolve, 100)) }
+      }
+      throw new Error('the deploy chain did not start')
+    })
+
+    after(() => deployChain?.kill())
+
+    /// A mint page on the deploy chain, its deploy form filled in.
+    async function deployPage (name) {
+      const page = await mintPage(browser, stack)
+      await page.evaluate(({ id, url }) => { window.__testWallet.addChain(id, url); window.__testWallet.switchChain(id) }, { id: DEPLOY_CHAIN_ID, url: deployRpc })
+      await page.getByTestId('deploy-panel').waitFor()
+      await page.getByTestId('deploy-name').fill(name)
+      await page.getByTestId('deploy-symbol').fill('KEEP')
+      return page
+    }
+
+    const savedContract = async (page) =>
+      JSON.parse(await page.evaluate(() => localStorage.getItem('minty.contracts')) || '{}')['31339']
+
+    /// Waits until the wallet has sent the deploy and the page is watching it.
+    async function deployIsWatched (page) {
+      await page.waitForFunction(() => window.__testWallet.sentHashes().length === 1, null, { timeout: 60000 })
+      await page.waitForFunction(() => window.__testWallet.requests().includes('eth_getTransactionByHash'), null, { timeout: 60000 })
+    }
+
+    const sends = async (page) => (await walletRequests(page)).filter((method) => method === 'eth_sendTransaction').length
+
+    it('a visit to another page and repeated wallet events mid-deploy lose nothing: the contract is remembered once mined', async () => {
+      const page = await deployPage('Kept')
+      const hash = await withManualMining({ rpcUrl: deployRpc }, async () => {
+        await page.getByTestId('deploy-submit').click()
+        await deployIsWatched(page)
+        await page.evaluate(() => window.__testWallet.repeatEvents())
+        await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click()
+        await page.waitForURL('**/settings')
+        await rpc(deployRpc, 'evm_mine')
+        return (await page.evaluate(() => window.__testWallet.sentHashes()))[0]
+      })
+      const receipt = await rpc(deployRpc, 'eth_getTransactionReceipt', [hash])
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem('minty.contracts') || '{}')['31339'], null, { timeout: 60000 })
+      assert.equal((await savedContract(page)).toLowerCase(), receipt.contractAddress.toLowerCase())
+      await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
+      await page.getByTestId('mint-form').waitFor({ timeout: 60000 })
+      assert.equal(await sends(page), 1, 'deployed once')
+      await page.context().close()
+    })
+
+    it('Speed up of a deploy in the wallet: the contract at the same address is adopted', async () => {
+      const page = await deployPage('Hurried')
+      const replacement = await withManualMining({ rpcUrl: deployRpc }, async () => {
+        await page.getByTestId('deploy-submit').click()
+        await deployIsWatched(page)
+        const hash = await page.evaluate(() => window.__testWallet.speedUp())
+        await rpc(deployRpc, 'evm_mine')
+        return hash
+      })
+      await page.getByTestId('mint-form').waitFor({ timeout: 60000 })
+      const receipt = await rpc(deployRpc, 'eth_getTransactionReceipt', [replacement])
+      assert.equal((await savedContract(page)).toLowerCase(), receipt.contractAddress.toLowerCase())
+      assert.equal(await page.getByTestId('deploy-error').count(), 0)
+      await page.context().close()
+    })
+
+    it('closing the tab while a deploy is pending asks first, and staying keeps it', async () => {
+      const page = await deployPage('Unfinished')
+      await withManualMining({ rpcUrl: deployRpc }, async () => {
+        await page.getByTestId('deploy-submit').click()
+        await deployIsWatched(page)
+        const dialog = new Promise((resolve) => {
+          page.once('dialog', async (shown) => { await shown.dismiss(); resolve(shown.type()) })
+          setTimeout(() => resolve('no dialog within 10 s'), 10000)
+        })
+        await page.close({ runBeforeUnload: true })
+        assert.equal(await dialog, 'beforeunload')
+        assert.ok(!page.isClosed(), 'the user chose to stay')
+        await rpc(deployRpc, 'evm_mine')
+      })
+      await page.getByTestId('mint-form').waitFor({ timeout: 60000 })
+      assert.ok(await savedContract(page))
+      await page.context().close()
+    })
   })
 })
