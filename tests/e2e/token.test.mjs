@@ -249,7 +249,7 @@ describe('token page: viewing a token', () => {
       assert.ok(leafFetches <= 1, `the 1 MiB leaf was fetched ${leafFetches} times`)
       // Alive: the app still routes and renders another token.
       await page.evaluate((id) => { history.pushState(null, '', `/token/${id}`); dispatchEvent(new PopStateEvent('popstate')) }, tokens.cat.id)
-      await page.getByText('Mint the cat').waitFor({ timeout: 30000 })
+      await page.getByTestId('token-name').filter({ hasText: 'Mint the cat' }).waitFor({ timeout: 30000 })
       assert.deepEqual(page.pageErrors, [])
       if (shown === 'unchecked') await page.screenshot({ path: screenshotPath('token-dag-bomb'), fullPage: true })
       await page.context().close()
