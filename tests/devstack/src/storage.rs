@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod blockstore;
+pub mod completeness;
 pub mod content_type;
 pub mod faults;
 pub mod gateway;

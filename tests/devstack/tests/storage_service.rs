@@ -878,3 +878,53 @@ fn a_status_fault_keeps_its_shape_and_counts_down() {
     }
     upload_raw(&server, "t", b"busy");
 }
+
+#[test]
+fn a_car_split_in_parts_is_queued_until_its_last_part_and_then_served_whole() {
+    use minty::ipfs::car::{car_header, write_car_block};
+    use minty::ipfs::car_split::plan_car_parts;
+
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let content = patterned_bytes(3 << 20);
+    let packed = pack_file(NFT_STORAGE, Some("big.bin"), &content);
+    let root = packed.root.to_string();
+    // Parts of at most 1 MiB, as the app makes parts of at most 50 MiB.
+    let header = car_header(&[packed.root]).len() as u64;
+    let sections: Vec<Vec<u8>> = packed
+        .blocks
+        .iter()
+        .map(|block| {
+            let mut section = Vec::new();
+            write_car_block(&mut section, block).unwrap();
+            section
+        })
+        .collect();
+    let sizes: Vec<u64> = sections.iter().map(|s| s.len() as u64).collect();
+    let parts = plan_car_parts(header, &sizes, 1 << 20);
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+
+    for (number, part) in parts.iter().enumerate() {
+        let mut car = car_header(&[packed.root]);
+        sections[part.clone()].iter().for_each(|s| car.extend(s));
+        assert!(car.len() as u64 <= 1 << 20);
+        let response = upload(&server, Some("t"), "application/car", &car);
+        assert_eq!(response.status(), 200, "part {number}");
+        let answer = body_json(response);
+        assert_eq!(answer["value"]["cid"], root, "each part names the root");
+        let last = number + 1 == parts.len();
+        let checked = body_json(get(&server, &format!("/check/{root}"), None));
+        assert_eq!(
+            checked["value"]["pin"]["status"],
+            if last { "pinned" } else { "queued" },
+            "after part {number}: {checked}"
+        );
+        if !last {
+            let early = get(&server, &format!("/ipfs/{root}/big.bin"), None);
+            assert_ne!(early.status(), 200, "served before its last part");
+        }
+    }
+    let served = get(&server, &format!("/ipfs/{root}/big.bin"), None);
+    assert_eq!(served.status(), 200);
+    assert!(body_bytes(served) == content, "the gateway serves it whole");
+}

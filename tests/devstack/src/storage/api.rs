@@ -16,6 +16,7 @@ use minty::ipfs::profile::NFT_STORAGE;
 use minty::ipfs::{Block, Cid};
 use serde_json::json;
 
+use super::completeness::{completeness, Completeness};
 use super::faults::{self, DueFault};
 use super::uploads::UploadedFile;
 use super::StorageState;
@@ -201,7 +202,7 @@ pub async fn upload(
         .uploads
         .record(&root, &recorded_type, size, files, &owner)
         .map_err(ApiError::internal)?;
-    let mut value = record.to_api_json();
+    let mut value = record.to_api_json(dag_bytes(&state, &root));
     if state.lie_about_cids.load(Ordering::Relaxed) {
         // What a dishonest or broken service might answer: a CID for other bytes.
         let other = pack_file(NFT_STORAGE, None, format!("not {root}").as_bytes()).root;
@@ -221,7 +222,9 @@ pub async fn set_lie_about_cids(
     StatusCode::NO_CONTENT
 }
 
-/// Verifies every block of a CAR and requires its single root to be in it.
+/// Verifies every block of a CAR with a single root. The root block need
+/// not be in it: nft.storage took a large upload as several CARs, each
+/// naming the root and holding a part of the blocks.
 fn read_car(bytes: &[u8]) -> Result<(Cid, Vec<Block>), ApiError> {
     let invalid =
         |message: String| ApiError::new(StatusCode::BAD_REQUEST, "ERROR_INVALID_CAR", message);
@@ -229,9 +232,15 @@ fn read_car(bytes: &[u8]) -> Result<(Cid, Vec<Block>), ApiError> {
     let root = car
         .single_root()
         .map_err(|e| invalid(format!("Invalid CAR: {e}")))?;
-    car.block(&root)
-        .map_err(|_| invalid(format!("Invalid CAR: the root block {root} is not in it")))?;
     Ok((root, car.blocks))
+}
+
+/// The DAG's size once all of it has arrived.
+fn dag_bytes(state: &StorageState, root: &Cid) -> Option<u64> {
+    match completeness(&state.blocks, root) {
+        Completeness::Complete { bytes } => Some(bytes),
+        Completeness::Missing => None,
+    }
 }
 
 /// `GET /check/{cid}`: public; whether the service holds the CID.
@@ -240,19 +249,24 @@ pub async fn check(
     Path(cid): Path<String>,
 ) -> Result<Response, ApiError> {
     let cid = parse_cid(&cid)?;
-    if !state.blocks.has(&cid) {
+    let record = state.uploads.find(&cid);
+    if record.is_none() && !state.blocks.has(&cid) {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "HTTPError",
             "NFT not found",
         ));
     }
-    let size = state.uploads.find(&cid).map(|record| record.size);
+    // Queued while parts of a split upload are still to come.
+    let (status, size) = match dag_bytes(&state, &cid) {
+        Some(bytes) => ("pinned", Some(bytes)),
+        None => ("queued", record.map(|record| record.size)),
+    };
     Ok(Json(json!({
         "ok": true,
         "value": {
             "cid": cid.to_string(),
-            "pin": {"cid": cid.to_string(), "status": "pinned", "size": size},
+            "pin": {"cid": cid.to_string(), "status": status, "size": size},
             "deals": [],
         },
     }))
@@ -269,7 +283,8 @@ pub async fn status(
     let cid = parse_cid(&cid)?;
     match state.uploads.find(&cid) {
         Some(record) if record.owners.contains(&owner) => {
-            Ok(Json(json!({"ok": true, "value": record.to_api_json()})).into_response())
+            let value = record.to_api_json(dag_bytes(&state, &cid));
+            Ok(Json(json!({"ok": true, "value": value})).into_response())
         }
         _ => Err(ApiError::new(
             StatusCode::NOT_FOUND,

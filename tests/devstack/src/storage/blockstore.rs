@@ -33,6 +33,11 @@ impl Blockstore {
         self.path_of(cid).exists()
     }
 
+    /// The block's size without reading it.
+    pub fn block_size(&self, cid: &Cid) -> Option<u64> {
+        fs::metadata(self.path_of(cid)).ok().map(|meta| meta.len())
+    }
+
     /// Stores a block; writing through a temporary file keeps a crash from
     /// leaving a truncated block under its CID.
     pub fn put(&self, block: &Block) -> io::Result<()> {

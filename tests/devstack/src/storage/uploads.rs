@@ -31,8 +31,15 @@ pub struct UploadRecord {
 }
 
 impl UploadRecord {
-    /// The `value` of nft.storage's upload and status answers.
-    pub fn to_api_json(&self) -> Value {
+    /// The `value` of nft.storage's upload and status answers: `size` is
+    /// what was uploaded, the pin's size the whole DAG's (`dag_bytes`) once
+    /// every block has arrived; the pin is "queued" until then.
+    pub fn to_api_json(&self, dag_bytes: Option<u64>) -> Value {
+        let status = if dag_bytes.is_some() {
+            "pinned"
+        } else {
+            "queued"
+        };
         json!({
             "cid": self.cid,
             "created": self.created,
@@ -44,8 +51,8 @@ impl UploadRecord {
             "pin": {
                 "cid": self.cid,
                 "created": self.created,
-                "size": self.size,
-                "status": "pinned",
+                "size": dag_bytes,
+                "status": status,
             },
             "deals": [],
         })
