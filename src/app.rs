@@ -9,7 +9,7 @@ use leptos_router::{
 
 use crate::components::WalletStatus;
 use crate::jobs::provide_jobs;
-use crate::pages::{Home, Mint, NotFound, SettingsPage, TokenPage};
+use crate::pages::{Home, Mint, NotFound, SettingsPage, TokenPage, Uploads};
 use crate::settings::{
     edit::Edit,
     local_storage::{self, SaveError},
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                         "Home"
                     </A>
                     <A href="/mint">"Mint"</A>
+                    <A href="/uploads">"Uploads"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
                 <WalletStatus />
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mint") view=Mint />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/token/:id") view=TokenPage />
+                    <Route path=path!("/uploads") view=Uploads />
                 </Routes>
             </main>
         </Router>

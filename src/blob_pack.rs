@@ -20,6 +20,7 @@ use web_sys::{Blob, ReadableStreamDefaultReader, SubtleCrypto};
 
 use crate::ipfs::block::{cid_v1_from_sha256_digest, sha256_multihash, RAW_CODEC};
 use crate::ipfs::car::car_header;
+use crate::ipfs::car_split::{needs_split, plan_car_parts, MAX_PART_BYTES};
 use crate::ipfs::directory::{DirectoryError, DirectoryPlan};
 use crate::ipfs::file_importer::{DagLink, Emitted, FileImporter};
 use crate::ipfs::protobuf::write_varint;
@@ -49,12 +50,26 @@ pub struct PackedBlob {
     /// A CARv1 holding every block, the root named in its header.
     pub car: Blob,
     pub car_bytes: u64,
+    /// The same blocks as CARs of at most 50 MiB each, every one with the
+    /// root in its header, when the whole is too large for one upload (see
+    /// [`crate::ipfs::car_split`]); empty otherwise.
+    pub car_parts: Vec<CarPart>,
+}
+
+/// One CAR of a split upload.
+#[derive(Clone)]
+pub struct CarPart {
+    pub car: Blob,
+    pub bytes: u64,
 }
 
 /// CAR sections gathered as JavaScript parts of a future `Blob`.
 struct CarParts {
     parts: Array,
     bytes: u64,
+    /// The size of each section (length prefix, CID and data); section `i`
+    /// is the JavaScript parts `2i` and `2i + 1`.
+    sections: Vec<u64>,
 }
 
 impl CarParts {
@@ -62,6 +77,7 @@ impl CarParts {
         Self {
             parts: Array::new(),
             bytes: 0,
+            sections: Vec::new(),
         }
     }
 
@@ -70,7 +86,9 @@ impl CarParts {
         let mut prefix = Vec::with_capacity(cid_bytes.len() + 10);
         write_varint(&mut prefix, cid_bytes.len() as u64 + data_length);
         prefix.extend_from_slice(&cid_bytes);
-        self.bytes += prefix.len() as u64 + data_length;
+        let section = prefix.len() as u64 + data_length;
+        self.bytes += section;
+        self.sections.push(section);
         self.parts.push(&Uint8Array::from(prefix.as_slice()));
     }
 
@@ -103,12 +121,30 @@ impl CarParts {
         Ok(())
     }
 
-    fn into_blob(self, root: &Cid) -> Result<(Blob, u64), PackError> {
+    /// The whole CAR, and its parts when it is too large for one upload.
+    fn into_blobs(self, root: &Cid) -> Result<(Blob, u64, Vec<CarPart>), PackError> {
         let header = car_header(std::slice::from_ref(root));
-        self.parts.unshift(&Uint8Array::from(header.as_slice()));
-        let blob = Blob::new_with_u8_array_sequence(&self.parts)
-            .map_err(|error| PackError::Assemble(describe(&error)))?;
-        Ok((blob, self.bytes + header.len() as u64))
+        let header_bytes = header.len() as u64;
+        let car_bytes = self.bytes + header_bytes;
+        let assemble = |parts: &Array| {
+            parts.unshift(&Uint8Array::from(header.as_slice()));
+            Blob::new_with_u8_array_sequence(parts)
+                .map_err(|error| PackError::Assemble(describe(&error)))
+        };
+        let mut car_parts = Vec::new();
+        if needs_split(car_bytes) {
+            for sections in plan_car_parts(header_bytes, &self.sections, MAX_PART_BYTES) {
+                let bytes = header_bytes + self.sections[sections.clone()].iter().sum::<u64>();
+                let parts = self
+                    .parts
+                    .slice(2 * sections.start as u32, 2 * sections.end as u32);
+                car_parts.push(CarPart {
+                    car: assemble(&parts)?,
+                    bytes,
+                });
+            }
+        }
+        Ok((assemble(&self.parts)?, car_bytes, car_parts))
     }
 }
 
@@ -139,12 +175,13 @@ pub async fn pack_blob(
         }
         None => file.cid,
     };
-    let (car, car_bytes) = car.into_blob(&root)?;
+    let (car, car_bytes, car_parts) = car.into_blobs(&root)?;
     Ok(PackedBlob {
         root,
         file: file.cid,
         car,
         car_bytes,
+        car_parts,
     })
 }
 

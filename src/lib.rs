@@ -11,6 +11,7 @@
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod blob_pack;
+pub mod byte_size;
 #[cfg(target_arch = "wasm32")]
 pub mod chain;
 #[cfg(target_arch = "wasm32")]

@@ -162,9 +162,7 @@ async fn store_file(
         name: name.to_owned(),
         reason,
     })?;
-    storage
-        .upload_car(&packed.car, &packed.root, on_upload, on_retry)
-        .await?;
+    storage.upload_packed(&packed, on_upload, on_retry).await?;
     Ok(StoredRoot {
         cid: packed.root.to_string(),
         uri: address.to_uri(),

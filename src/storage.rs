@@ -6,6 +6,7 @@ pub mod kubo;
 pub mod kubo_answer;
 #[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
+pub mod nft_storage_status;
 pub mod retry;
 pub mod upload_answer;
 #[cfg(target_arch = "wasm32")]
@@ -86,6 +87,18 @@ pub trait StorageProvider {
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(retry::RetryNotice),
     ) -> Result<(), StorageError>;
+
+    /// Uploads a packed file: as one CAR, unless the provider sends large
+    /// ones in parts (see [`crate::ipfs::car_split`]).
+    async fn upload_packed(
+        &self,
+        packed: &crate::blob_pack::PackedBlob,
+        on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(retry::RetryNotice),
+    ) -> Result<(), StorageError> {
+        self.upload_car(&packed.car, &packed.root, on_progress, on_retry)
+            .await
+    }
 
     /// Whether the service still holds `root`, so an upload from an earlier
     /// attempt can be reused instead of sent again.
@@ -174,6 +187,22 @@ impl StorageProvider for ChosenStorage {
                 storage
                     .upload_car(car, expected_root, on_progress, on_retry)
                     .await
+            }
+        }
+    }
+
+    async fn upload_packed(
+        &self,
+        packed: &crate::blob_pack::PackedBlob,
+        on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(retry::RetryNotice),
+    ) -> Result<(), StorageError> {
+        match self {
+            ChosenStorage::NftStorage(storage) => {
+                storage.upload_packed(packed, on_progress, on_retry).await
+            }
+            ChosenStorage::KuboRpc(storage) => {
+                storage.upload_packed(packed, on_progress, on_retry).await
             }
         }
     }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use leptos::prelude::*;
 
+use crate::byte_size::progress_text;
 use crate::components::TransactionStatus;
 use crate::mint::MintStage;
 
@@ -50,6 +51,9 @@ pub fn MintProgress(stage: RwSignal<Option<MintStage>>) -> impl IntoView {
                                     max=total.max(1).to_string()
                                     value=done.to_string()
                                 ></progress>
+                                <p class="hint" data-testid="mint-progress-text">
+                                    {progress_text(done, total)}
+                                </p>
                             }
                         })}
                     {transaction

@@ -45,6 +45,15 @@ pub enum MintState {
     },
 }
 
+/// A root in the journal, for the uploads' status page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadedRoot<'a> {
+    pub mint_name: &'a str,
+    /// "asset", "preview" or "metadata".
+    pub part: &'static str,
+    pub root: &'a StoredRoot,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintRecord {
     /// Unique within the journal: when the job started, in ms since 1970.
@@ -174,6 +183,32 @@ impl MintJournal {
         })
     }
 
+    /// Every root the creator has stored, newest mint first, each named by
+    /// its mint and its part (asset, preview, metadata), and each once.
+    pub fn stored_roots(&self) -> Vec<UploadedRoot<'_>> {
+        let mut seen = std::collections::HashSet::new();
+        self.records
+            .iter()
+            .rev()
+            .flat_map(|record| {
+                [
+                    ("asset", &record.asset),
+                    ("preview", &record.preview),
+                    ("metadata", &record.metadata),
+                ]
+                .into_iter()
+                .filter_map(move |(part, root)| {
+                    root.as_ref().map(|root| UploadedRoot {
+                        mint_name: &record.name,
+                        part,
+                        root,
+                    })
+                })
+            })
+            .filter(|uploaded| seen.insert((&uploaded.root.cid, &uploaded.root.endpoint)))
+            .collect()
+    }
+
     /// A token already minted, or a mint still pending, from the same file
     /// and text on the same contract: pressing Mint again would make a copy.
     pub fn earlier_mint(
@@ -220,6 +255,47 @@ mod tests {
             transaction: None,
             state,
         }
+    }
+
+    #[test]
+    fn stored_roots_are_listed_newest_first_and_once() {
+        let mut journal = MintJournal::default();
+        let mut first = record(
+            1,
+            MintState::Minted {
+                token_id: U256::from(1),
+                hash: H256::repeat_byte(1),
+            },
+        );
+        first.asset = Some(StoredRoot {
+            cid: "bafyasset".into(),
+            uri: "ipfs://bafyasset/art.png".into(),
+            endpoint: "http://127.0.0.1:8787".into(),
+        });
+        journal.upsert(first);
+        // A second attempt from the same file reuses the same metadata root.
+        let mut second = record(2, MintState::Uploading);
+        second.name = "Again".into();
+        journal.upsert(second);
+
+        let listed: Vec<(&str, &str, &str)> = journal
+            .stored_roots()
+            .iter()
+            .map(|uploaded| {
+                (
+                    uploaded.mint_name,
+                    uploaded.part,
+                    uploaded.root.cid.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("Again", "metadata", "bafymeta"),
+                ("Art", "asset", "bafyasset")
+            ]
+        );
     }
 
     #[test]

@@ -3,13 +3,20 @@
 //! local one from `npm run dev`) work with the same code. The API token goes
 //! only in this request's Authorization header, to this endpoint.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use cid::Cid;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use web_sys::{AbortSignal, Blob};
 
+use super::nft_storage_status::{read_status_answer, PinState, StoredStatus};
 use super::retry::RetryNotice;
 use super::upload_answer::read_upload_answer;
 use super::xhr_upload::{CarBody, CarUpload};
 use super::{StorageError, StorageProvider};
+use crate::blob_pack::PackedBlob;
+use crate::ipfs::car_split::PARTS_IN_FLIGHT;
 use crate::settings::api_token::ApiToken;
 
 pub struct NftStorage {
@@ -33,6 +40,35 @@ impl NftStorage {
     pub fn cancelled_by(mut self, signal: AbortSignal) -> Self {
         self.cancel = Some(signal);
         self
+    }
+}
+
+impl NftStorage {
+    /// The uploader's `GET /{cid}`: pin state, size and Filecoin deals of
+    /// one of this token's uploads; `None` when the service has no such
+    /// upload for this token.
+    pub async fn status(&self, cid: &Cid) -> Result<Option<StoredStatus>, StorageError> {
+        let url = format!("{}/{cid}", self.endpoint);
+        let request = gloo_net::http::Request::get(&url)
+            .header("Authorization", &format!("Bearer {}", self.token.expose()));
+        self.read_status(request).await
+    }
+
+    async fn read_status(
+        &self,
+        request: gloo_net::http::RequestBuilder,
+    ) -> Result<Option<StoredStatus>, StorageError> {
+        let unreachable = || StorageError::Unreachable {
+            endpoint: self.endpoint.clone(),
+        };
+        let response = request.send().await.map_err(|_| unreachable())?;
+        let body = response.text().await.map_err(|_| unreachable())?;
+        read_status_answer(
+            &self.endpoint,
+            response.status(),
+            &body,
+            self.token.expose(),
+        )
     }
 }
 
@@ -70,24 +106,45 @@ impl StorageProvider for NftStorage {
             .await
     }
 
-    /// nft.storage's public `GET /check/{cid}`: 200 when it holds the CID,
-    /// 404 when it does not. No token is sent: the call needs none.
+    /// A CAR over 100 MiB goes as the packer's parts, at most
+    /// [`PARTS_IN_FLIGHT`] at once, as nft.storage's client sent them; each
+    /// answer must name the root, and progress counts the bytes of all.
+    async fn upload_packed(
+        &self,
+        packed: &PackedBlob,
+        mut on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(RetryNotice),
+    ) -> Result<(), StorageError> {
+        if packed.car_parts.is_empty() {
+            return self
+                .upload_car(&packed.car, &packed.root, on_progress, on_retry)
+                .await;
+        }
+        let total: u64 = packed.car_parts.iter().map(|part| part.bytes).sum();
+        let sent = Rc::new(RefCell::new(vec![0_u64; packed.car_parts.len()]));
+        let report = Rc::new(RefCell::new(move |done| on_progress(done, total)));
+        let on_retry = &on_retry;
+        stream::iter(packed.car_parts.iter().enumerate())
+            .map(|(index, part)| {
+                let (sent, report) = (sent.clone(), report.clone());
+                let progress = move |done: u64, _| {
+                    sent.borrow_mut()[index] = done;
+                    let done = sent.borrow().iter().sum();
+                    (report.borrow_mut())(done);
+                };
+                self.upload_car(&part.car, &packed.root, progress, on_retry)
+            })
+            .buffer_unordered(PARTS_IN_FLIGHT)
+            .try_collect::<()>()
+            .await
+    }
+
+    /// nft.storage's public `GET /check/{cid}`: 404 when it does not hold
+    /// the CID. No token is sent: the call needs none. A split upload still
+    /// missing parts is "queued", and does not count.
     async fn is_stored(&self, root: &Cid) -> Result<bool, StorageError> {
         let url = format!("{}/check/{root}", self.endpoint);
-        let response = gloo_net::http::Request::get(&url)
-            .send()
-            .await
-            .map_err(|_| StorageError::Unreachable {
-                endpoint: self.endpoint.clone(),
-            })?;
-        match response.status() {
-            200 => Ok(true),
-            404 => Ok(false),
-            status => Err(StorageError::Refused {
-                endpoint: self.endpoint.clone(),
-                status,
-                message: "the check call failed".into(),
-            }),
-        }
+        let status = self.read_status(gloo_net::http::Request::get(&url)).await?;
+        Ok(status.is_some_and(|status| status.pin == PinState::Pinned))
     }
 }
