@@ -165,7 +165,11 @@ fn info_text(info: &BTreeMap<String, serde_json::Value>, secret: &str) -> Option
                 serde_json::Value::Null => return None,
                 other => other.to_string(),
             };
-            (!text.trim().is_empty()).then(|| format!("{key}: {text}"))
+            // The spec's own key needs no label in a sentence.
+            (!text.trim().is_empty()).then(|| match key.as_str() {
+                "status_details" => text,
+                _ => format!("{key}: {text}"),
+            })
         })
         .collect();
     (!lines.is_empty()).then(|| shown(&lines.join("; "), secret))
@@ -218,8 +222,16 @@ mod tests {
             Ok(PinStatus {
                 requestid: "req-1".into(),
                 status: Status::Queued,
-                info: Some("status_details: Queue position: 2".into()),
+                info: Some("Queue position: 2".into()),
             })
+        );
+        let more = pin_status(
+            "queued",
+            serde_json::json!({"region": "eu", "status_details": "2"}),
+        );
+        assert_eq!(
+            read_pin_status("Pinata", 200, &more, &cid(), "").map(|pin| pin.info),
+            Ok(Some("region: eu; 2".into()))
         );
         for (text, status) in [
             ("pinning", Status::Pinning),

@@ -167,7 +167,7 @@ describe('Replication to pinning services', () => {
     assert.equal(seen['Stand-in A|1'].at(-1), 'failed')
     const rowA = page.locator('[data-testid="pin-row"][data-service="Stand-in A"]')
     const reason = await rowA.getByTestId('pin-reason').innerText()
-    assert.match(reason, new RegExp(`^Stand-in A could not pin it: status_details: no provider found for ${nowhere}`))
+    assert.match(reason, new RegExp(`^Stand-in A could not pin it: no provider found for ${nowhere}`))
     const rowB = page.locator('[data-testid="pin-row"][data-service="Stand-in B"]')
     for (const text of await rowB.getByTestId('pin-reason').allInnerTexts()) {
       assert.match(text, /^Stand-in B refused the access token \(401\)\./)
