@@ -63,7 +63,7 @@ pub fn PinningServicesSetting() -> impl IntoView {
     };
     let token_from = move || {
         preset.with(|chosen| {
-            PRESETS.iter().find(|p| &p.name == chosen).map_or(
+            PRESETS.iter().find(|p| p.name == chosen).map_or(
                 "the access token your Pinning Services API provider gives you",
                 |p| p.token_from,
             )

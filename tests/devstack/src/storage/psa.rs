@@ -117,7 +117,8 @@ fn failure(status: StatusCode, reason: &str, details: impl Into<String>) -> Resp
     (status, Json(body)).into_response()
 }
 
-fn authorize(state: &PsaState, headers: &HeaderMap) -> Result<(), Response> {
+/// The 401 answer for a request without the stand-in's token, if it has none.
+fn refusal(state: &PsaState, headers: &HeaderMap) -> Option<Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -125,17 +126,17 @@ fn authorize(state: &PsaState, headers: &HeaderMap) -> Result<(), Response> {
         .map(str::trim)
         .filter(|token| !token.is_empty());
     match (token, &state.token) {
-        (None, _) => Err(failure(
+        (None, _) => Some(failure(
             StatusCode::UNAUTHORIZED,
             "UNAUTHORIZED",
             "Access token is missing: send `Authorization: Bearer <token>`.",
         )),
-        (Some(token), Some(required)) if token != required => Err(failure(
+        (Some(token), Some(required)) if token != required => Some(failure(
             StatusCode::UNAUTHORIZED,
             "UNAUTHORIZED",
             "Access token is invalid.",
         )),
-        _ => Ok(()),
+        _ => None,
     }
 }
 
@@ -177,7 +178,7 @@ struct AddPin {
 
 /// `POST /pins`: 202 with the new request's PinStatus, `queued`.
 async fn add(State(state): State<Arc<PsaState>>, headers: HeaderMap, body: String) -> Response {
-    if let Err(refused) = authorize(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     let Ok(request) = serde_json::from_str::<AddPin>(&body) else {
@@ -222,7 +223,7 @@ async fn one(
     headers: HeaderMap,
     Path(requestid): Path<String>,
 ) -> Response {
-    if let Err(refused) = authorize(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     let pins = state.pins.lock().expect("pins lock");
@@ -242,7 +243,7 @@ async fn remove(
     headers: HeaderMap,
     Path(requestid): Path<String>,
 ) -> Response {
-    if let Err(refused) = authorize(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     match state.pins.lock().expect("pins lock").remove(&requestid) {
@@ -269,7 +270,7 @@ async fn list(
     headers: HeaderMap,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    if let Err(refused) = authorize(&state, &headers) {
+    if let Some(refused) = refusal(&state, &headers) {
         return refused;
     }
     let split = |text: Option<String>| -> Option<HashSet<String>> {
