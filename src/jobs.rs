@@ -7,11 +7,13 @@
 pub mod deploy_job;
 pub mod journal_store;
 pub mod mint_job;
+pub mod pin_job;
 
 use leptos::prelude::*;
 
 pub use deploy_job::DeployJob;
 pub use mint_job::{MintJob, MintRequest};
+pub use pin_job::{PinJob, PinTarget};
 
 /// Creates the jobs under the current (root) owner and provides them.
 pub fn provide_jobs() {
@@ -19,6 +21,8 @@ pub fn provide_jobs() {
     let deploy = DeployJob::new();
     provide_context(mint);
     provide_context(deploy);
+    // Replication needs no guard: a request the tab drops stays with the service.
+    provide_context(PinJob::new());
     guard_unload(move || mint.at_risk() || deploy.at_risk());
 }
 

@@ -28,6 +28,7 @@ pub mod mint;
 pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+pub mod pinning;
 pub mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod show;

@@ -453,7 +453,7 @@ fn provider_in(key: &'static str, value: &str) -> Result<StorageProviderKind, Se
 }
 
 /// A storage API base URL, kept without a trailing `/` so paths append cleanly.
-fn storage_endpoint_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
+pub(crate) fn storage_endpoint_in(key: &'static str, value: &str) -> Result<String, SettingsError> {
     Ok(url_in(key, value)?.trim_end_matches('/').to_owned())
 }
 

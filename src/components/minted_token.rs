@@ -4,7 +4,9 @@
 use ethers_core::utils::to_checksum;
 use leptos::prelude::*;
 
+use crate::components::PinPanel;
 use crate::ipfs::uri::parse_ipfs_uri;
+use crate::jobs::PinTarget;
 use crate::mint::MintedToken;
 
 #[component]
@@ -17,6 +19,11 @@ pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
     let metadata_link = gateway_url(&token.metadata_uri);
     let asset_link = gateway_url(&token.asset_uri);
     let token_page = format!("/token/{}", token.token_id);
+    let pin_targets = PinTarget::of_token(
+        &token.token_id.to_string(),
+        &token.metadata_uri,
+        Some(&token.asset_uri),
+    );
     view! {
         <section class="card success" data-testid="mint-result">
             <h2>"Minted token #" <span data-testid="minted-token-id">{token.token_id.to_string()}</span></h2>
@@ -38,5 +45,6 @@ pub fn MintedTokenView(token: MintedToken, gateway: String) -> impl IntoView {
             </dl>
             <a class="button primary" href=token_page data-testid="minted-token-link">"View the token"</a>
         </section>
+        <PinPanel targets=pin_targets auto_start=true />
     }
 }

@@ -50,7 +50,7 @@ pub const RAW_BLOCK_MEDIA_TYPE: &str = "application/vnd.ipld.raw";
 /// marketplaces paste image URLs, and ";", which some servers read as the
 /// start of path parameters. Everything else, "#", "?", "%", space, "/" and
 /// every non-ASCII byte above all, is percent-encoded.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

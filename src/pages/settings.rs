@@ -3,6 +3,7 @@
 
 mod api_token;
 mod contracts;
+mod pinning_services;
 mod storage_provider;
 
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use crate::settings::{
 };
 use api_token::ApiTokenSetting;
 use contracts::ContractsSetting;
+use pinning_services::PinningServicesSetting;
 use storage_provider::StorageProviderSetting;
 
 #[component]
@@ -136,6 +138,7 @@ pub fn SettingsPage() -> impl IntoView {
                 " for none."
             </SettingField>
         </section>
+        <PinningServicesSetting />
         <section class="card settings" aria-labelledby="network-heading">
             <h2 id="network-heading">"Network"</h2>
             <SettingField

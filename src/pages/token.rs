@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::app::SettingsContext;
-use crate::components::{CopyButton, UntrustedText};
+use crate::components::{CopyButton, PinPanel, UntrustedText};
 use crate::gateway_plan::GatewayPlan;
+use crate::jobs::PinTarget;
 use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
@@ -88,6 +89,11 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
         .map(|fields| fields.description)
         .filter(|text| !text.trim().is_empty());
     let id = record.id;
+    let pin_targets = PinTarget::of_token(
+        &id.to_string(),
+        &record.token_uri,
+        media.as_ref().and_then(|media| media.asset.as_deref()),
+    );
     view! {
         <article class="token">
             <section class="card token-hero">
@@ -127,6 +133,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
                 </div>
             </section>
             <TokenFacts record gateway rereads />
+            <PinPanel targets=pin_targets />
         </article>
     }
 }

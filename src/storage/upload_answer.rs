@@ -76,7 +76,7 @@ pub fn read_upload_answer(
 }
 
 /// Text from a service, fit to show: the secret scrubbed out, then capped.
-pub(super) fn shown(text: &str, secret: &str) -> String {
+pub(crate) fn shown(text: &str, secret: &str) -> String {
     let scrubbed = if secret.is_empty() {
         text.to_owned()
     } else {

@@ -161,6 +161,14 @@ pub async fn run(options: StackOptions) -> Result<(), String> {
         "  gateway    http://127.0.0.1:{}/ipfs/",
         options.storage_port
     );
+    println!(
+        "  pinning    http://127.0.0.1:{port}/psa/a and http://localhost:{port}/psa/b (Pinning Services API stand-ins; {})",
+        match &options.storage_token {
+            Some(token) => format!("tokens {token}-psa-a and {token}-psa-b"),
+            None => "any non-empty token".to_owned(),
+        },
+        port = options.storage_port
+    );
     if options.serve_app {
         println!(
             "  app        {app_url}  (trunk is building it; the first build takes a few minutes)"

@@ -15,6 +15,7 @@ pub mod content_type;
 pub mod faults;
 pub mod gateway;
 pub mod kubo;
+pub mod psa;
 pub mod uploads;
 
 use std::path::PathBuf;
@@ -99,7 +100,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     config: StorageConfig,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(config)?).await
+    // The pinning-service stand-ins read this server's own gateway.
+    let gateway = format!("http://{}", listener.local_addr()?);
+    let psa = psa::router(&config.data_dir, &gateway, config.required_token.as_deref())?
+        .layer(middleware::from_fn(cors));
+    axum::serve(listener, router(config)?.merge(psa)).await
 }
 
 /// Any page may call the API and read the gateway, as with the real
@@ -117,7 +122,7 @@ async fn cors(request: Request, next: Next) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, HEAD, POST, OPTIONS"),
+        HeaderValue::from_static("GET, HEAD, POST, DELETE, OPTIONS"),
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
