@@ -15,12 +15,12 @@ use cid::Cid;
 use thiserror::Error;
 
 use crate::settings::api_token::ApiToken;
-use crate::settings::StorageProviderKind;
+use crate::settings::{ProviderEndpoints, StorageProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StorageError {
-    #[error("Add your nft.storage API token in Settings before uploading.")]
-    NoToken,
+    #[error("Add your {token_name} in Settings before uploading.")]
+    NoToken { token_name: &'static str },
     #[error(
         "Your API token was saved for {saved_for}, not for {endpoint}, so it is not sent there. \
          Save the token for this endpoint in Settings."
@@ -63,10 +63,15 @@ pub enum StorageError {
     #[error("{endpoint} answered in a way this app does not understand: {detail}")]
     BadAnswer { endpoint: String, detail: String },
     #[error(
-        "The storage service stored the upload as {theirs}, but this app computed {ours}. \
+        "{service} stored the upload as {theirs}, but this app computed {ours}. \
          No transaction was sent: the service changed the data, so its address cannot be trusted."
     )]
-    CidMismatch { ours: Cid, theirs: String },
+    CidMismatch {
+        /// The provider that disagreed, as the user knows it.
+        service: String,
+        ours: Cid,
+        theirs: String,
+    },
 }
 
 /// A service that stores a CAR and answers with its root CID.
@@ -97,16 +102,20 @@ pub trait StorageProvider {
 /// token saved for another origin.
 pub fn upload_token(
     provider: StorageProviderKind,
-    endpoint: &str,
+    endpoints: &ProviderEndpoints,
     saved: Option<ApiToken>,
 ) -> Result<Option<ApiToken>, StorageError> {
     match saved {
-        Some(token) if token.belongs_to(endpoint) => Ok(Some(token)),
-        Some(token) => Err(StorageError::TokenForAnotherEndpoint {
-            saved_for: token.endpoint().to_owned(),
-            endpoint: endpoint.to_owned(),
+        Some(token) => match endpoints.all().find(|endpoint| !token.belongs_to(endpoint)) {
+            None => Ok(Some(token)),
+            Some(endpoint) => Err(StorageError::TokenForAnotherEndpoint {
+                saved_for: token.origins_text(),
+                endpoint: endpoint.to_owned(),
+            }),
+        },
+        None if provider.needs_token() => Err(StorageError::NoToken {
+            token_name: provider.token_name(),
         }),
-        None if provider.needs_token() => Err(StorageError::NoToken),
         None => Ok(None),
     }
 }
@@ -192,19 +201,58 @@ mod tests {
 
     const NODE: &str = "http://127.0.0.1:5001";
 
+    fn at(api: &str) -> ProviderEndpoints {
+        ProviderEndpoints {
+            api: api.into(),
+            uploads: None,
+        }
+    }
+
+    fn pinata() -> ProviderEndpoints {
+        ProviderEndpoints {
+            api: "https://api.pinata.cloud".into(),
+            uploads: Some("https://uploads.pinata.cloud".into()),
+        }
+    }
+
     #[test]
-    fn a_kubo_node_takes_uploads_without_a_token_nft_storage_does_not() {
+    fn a_kubo_node_takes_uploads_without_a_token_nft_storage_and_pinata_do_not() {
         assert_eq!(
-            upload_token(StorageProviderKind::KuboRpc, NODE, None),
+            upload_token(StorageProviderKind::KuboRpc, &at(NODE), None),
             Ok(None)
         );
         assert_eq!(
             upload_token(
                 StorageProviderKind::NftStorage,
-                "https://api.nft.storage",
+                &at("https://api.nft.storage"),
                 None
             ),
-            Err(StorageError::NoToken)
+            Err(StorageError::NoToken {
+                token_name: "nft.storage API token"
+            })
+        );
+        let error = upload_token(StorageProviderKind::Pinata, &pinata(), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Add your Pinata JWT in Settings before uploading."
+        );
+    }
+
+    #[test]
+    fn a_pinata_jwt_goes_out_only_when_both_its_origins_are_pinatas() {
+        let jwt = ApiToken::for_endpoints("jwt", pinata().all()).unwrap();
+        assert_eq!(
+            upload_token(StorageProviderKind::Pinata, &pinata(), Some(jwt.clone())),
+            Ok(Some(jwt.clone()))
+        );
+        let mut moved = pinata();
+        moved.uploads = Some("https://uploads.evil.example".into());
+        assert_eq!(
+            upload_token(StorageProviderKind::Pinata, &moved, Some(jwt)),
+            Err(StorageError::TokenForAnotherEndpoint {
+                saved_for: "https://api.pinata.cloud and https://uploads.pinata.cloud".into(),
+                endpoint: "https://uploads.evil.example".into(),
+            })
         );
     }
 
@@ -213,13 +261,13 @@ mod tests {
         let token = ApiToken::new("secret", "https://rpc.example").unwrap();
         for provider in StorageProviderKind::ALL {
             assert_eq!(
-                upload_token(provider, "https://rpc.example/", Some(token.clone())),
+                upload_token(provider, &at("https://rpc.example/"), Some(token.clone())),
                 Ok(Some(token.clone()))
             );
             assert_eq!(
                 upload_token(
                     provider,
-                    "https://evil.example\\@rpc.example",
+                    &at("https://evil.example\\@rpc.example"),
                     Some(token.clone())
                 ),
                 Err(StorageError::TokenForAnotherEndpoint {

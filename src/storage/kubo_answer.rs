@@ -103,6 +103,7 @@ pub fn read_dag_import_answer(
     else {
         return match roots.first() {
             Some(other) => Err(StorageError::CidMismatch {
+                service: endpoint.clone(),
                 ours: *expected_root,
                 theirs: shown(&other.cid.cid, secret),
             }),

@@ -51,6 +51,7 @@ pub fn read_upload_answer(
         }) if success => match cid.parse::<Cid>() {
             Ok(theirs) if theirs == *expected_root => Ok(()),
             _ => Err(StorageError::CidMismatch {
+                service: endpoint.clone(),
                 ours: *expected_root,
                 theirs: shown(&cid, secret),
             }),
