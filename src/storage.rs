@@ -1,16 +1,25 @@
-//! Storage services that take the app's CARs: one module per provider,
+//! Storage services that take the app's files: one module per provider,
 //! all behind [`StorageProvider`], all failing with [`StorageError`].
+//! nft.storage and Kubo take the CAR the app packed; Pinata takes the file
+//! itself and computes the CID, which the app then checks.
 
 #[cfg(target_arch = "wasm32")]
 pub mod kubo;
 pub mod kubo_answer;
 #[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
+#[cfg(target_arch = "wasm32")]
+pub mod pinata;
+pub mod pinata_answer;
 pub mod retry;
+pub mod tus;
+#[cfg(target_arch = "wasm32")]
+pub mod tus_upload;
 pub mod upload_answer;
 #[cfg(target_arch = "wasm32")]
 pub mod xhr_upload;
 
+#[cfg(target_arch = "wasm32")]
 use cid::Cid;
 use thiserror::Error;
 
@@ -69,28 +78,56 @@ pub enum StorageError {
     CidMismatch {
         /// The provider that disagreed, as the user knows it.
         service: String,
-        ours: Cid,
+        ours: String,
         theirs: String,
     },
 }
 
-/// A service that stores a CAR and answers with its root CID.
+/// What a provider is given to store one file: the file itself (Pinata
+/// takes it as it is) and the CAR the app packed it into (nft.storage and
+/// Kubo take that), with the CIDs the app computed for both.
+#[cfg(target_arch = "wasm32")]
+pub struct FileUpload<'a> {
+    /// The picked file (or the metadata), sent as slices, never read whole.
+    pub file: &'a web_sys::Blob,
+    pub name: &'a str,
+    /// The file's media type as the browser gave it; may be empty.
+    pub media_type: &'a str,
+    /// A CAR of the directory holding the file under `name`.
+    pub car: &'a web_sys::Blob,
+    /// That directory's CID, the CAR's root.
+    pub root: &'a Cid,
+    /// The file's own CID.
+    pub file_cid: &'a Cid,
+}
+
+/// How the provider addressed the stored file; each CID is the app's own,
+/// checked against the service's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    /// In the directory `root`, as `ipfs://<root>/<name>`, keeping the name.
+    InDirectory,
+    /// On its own, as `ipfs://<file cid>`: Pinata's resumable uploads take
+    /// no folders.
+    BareFile,
+}
+
+/// A service that stores a file and answers with a CID the app computed too.
 #[cfg(target_arch = "wasm32")]
 #[allow(async_fn_in_trait)] // used on one thread, in the browser
 pub trait StorageProvider {
     /// The endpoint uploads go to, as the user configured it.
     fn endpoint(&self) -> &str;
 
-    /// Uploads `car`, whose root is `expected_root`, reporting (bytes sent,
-    /// total), and each wait before another attempt (see [`retry`]).
-    /// Refuses an answer that names any other root.
-    async fn upload_car(
+    /// Stores `upload`, reporting (bytes sent, total), and each wait before
+    /// another attempt (see [`retry`]). Refuses an answer that names any
+    /// CID but the one the app computed for what it stored.
+    async fn upload(
         &self,
-        car: &web_sys::Blob,
-        expected_root: &Cid,
+        upload: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError>;
+    ) -> Result<StoredAs, StorageError>;
 
     /// Whether the service still holds `root`, so an upload from an earlier
     /// attempt can be reused instead of sent again.
@@ -126,23 +163,32 @@ pub fn upload_token(
 pub enum ChosenStorage {
     NftStorage(nft_storage::NftStorage),
     KuboRpc(kubo::KuboRpc),
+    Pinata(pinata::Pinata),
 }
 
 #[cfg(target_arch = "wasm32")]
 impl ChosenStorage {
-    /// `token` must come from [`upload_token`]; nft.storage's API needs one.
+    /// `token` must come from [`upload_token`]; nft.storage and Pinata need one.
     pub fn new(
         provider: StorageProviderKind,
-        endpoint: &str,
+        endpoints: &ProviderEndpoints,
         token: Option<ApiToken>,
     ) -> Result<Self, StorageError> {
+        let needed = || StorageError::NoToken {
+            token_name: provider.token_name(),
+        };
         Ok(match provider {
             StorageProviderKind::NftStorage => ChosenStorage::NftStorage(
-                nft_storage::NftStorage::new(endpoint, token.ok_or(StorageError::NoToken)?),
+                nft_storage::NftStorage::new(&endpoints.api, token.ok_or_else(needed)?),
             ),
             StorageProviderKind::KuboRpc => {
-                ChosenStorage::KuboRpc(kubo::KuboRpc::new(endpoint, token))
+                ChosenStorage::KuboRpc(kubo::KuboRpc::new(&endpoints.api, token))
             }
+            StorageProviderKind::Pinata => ChosenStorage::Pinata(pinata::Pinata::new(
+                &endpoints.api,
+                endpoints.uploads.as_deref().unwrap_or(&endpoints.api),
+                token.ok_or_else(needed)?,
+            )),
         })
     }
 
@@ -153,6 +199,7 @@ impl ChosenStorage {
                 ChosenStorage::NftStorage(storage.cancelled_by(signal))
             }
             ChosenStorage::KuboRpc(storage) => ChosenStorage::KuboRpc(storage.cancelled_by(signal)),
+            ChosenStorage::Pinata(storage) => ChosenStorage::Pinata(storage.cancelled_by(signal)),
         }
     }
 }
@@ -163,27 +210,22 @@ impl StorageProvider for ChosenStorage {
         match self {
             ChosenStorage::NftStorage(storage) => storage.endpoint(),
             ChosenStorage::KuboRpc(storage) => storage.endpoint(),
+            ChosenStorage::Pinata(storage) => storage.endpoint(),
         }
     }
 
-    async fn upload_car(
+    async fn upload(
         &self,
-        car: &web_sys::Blob,
-        expected_root: &Cid,
+        upload: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError> {
+    ) -> Result<StoredAs, StorageError> {
         match self {
             ChosenStorage::NftStorage(storage) => {
-                storage
-                    .upload_car(car, expected_root, on_progress, on_retry)
-                    .await
+                storage.upload(upload, on_progress, on_retry).await
             }
-            ChosenStorage::KuboRpc(storage) => {
-                storage
-                    .upload_car(car, expected_root, on_progress, on_retry)
-                    .await
-            }
+            ChosenStorage::KuboRpc(storage) => storage.upload(upload, on_progress, on_retry).await,
+            ChosenStorage::Pinata(storage) => storage.upload(upload, on_progress, on_retry).await,
         }
     }
 
@@ -191,6 +233,7 @@ impl StorageProvider for ChosenStorage {
         match self {
             ChosenStorage::NftStorage(storage) => storage.is_stored(root).await,
             ChosenStorage::KuboRpc(storage) => storage.is_stored(root).await,
+            ChosenStorage::Pinata(storage) => storage.is_stored(root).await,
         }
     }
 }

@@ -107,9 +107,8 @@ impl ApiToken {
 
     /// Whether it may be sent to `endpoint`: only to an origin it was saved for.
     pub fn belongs_to(&self, endpoint: &str) -> bool {
-        token_origin(endpoint).is_some_and(|origin| {
-            origin == self.endpoint || self.also.iter().any(|also| *also == origin)
-        })
+        token_origin(endpoint)
+            .is_some_and(|origin| origin == self.endpoint || self.also.contains(&origin))
     }
 
     /// "eyJh…•••…x9Q": enough to recognise it, too little to use it.

@@ -104,7 +104,7 @@ pub fn read_dag_import_answer(
         return match roots.first() {
             Some(other) => Err(StorageError::CidMismatch {
                 service: endpoint.clone(),
-                ours: *expected_root,
+                ours: expected_root.to_string(),
                 theirs: shown(&other.cid.cid, secret),
             }),
             None => Err(StorageError::BadAnswer {

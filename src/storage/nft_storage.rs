@@ -4,12 +4,12 @@
 //! only in this request's Authorization header, to this endpoint.
 
 use cid::Cid;
-use web_sys::{AbortSignal, Blob};
+use web_sys::AbortSignal;
 
 use super::retry::RetryNotice;
 use super::upload_answer::read_upload_answer;
-use super::xhr_upload::{CarBody, CarUpload};
-use super::{StorageError, StorageProvider};
+use super::xhr_upload::{BlobBody, BlobUpload};
+use super::{FileUpload, StorageError, StorageProvider, StoredAs};
 use crate::settings::api_token::ApiToken;
 
 pub struct NftStorage {
@@ -41,24 +41,27 @@ impl StorageProvider for NftStorage {
         &self.endpoint
     }
 
-    async fn upload_car(
+    async fn upload(
         &self,
-        car: &Blob,
-        expected_root: &Cid,
+        file: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(RetryNotice),
-    ) -> Result<(), StorageError> {
-        let upload = CarUpload {
+    ) -> Result<StoredAs, StorageError> {
+        let expected_root = file.root;
+        let upload = BlobUpload {
+            method: "POST",
             url: format!("{}/upload", self.endpoint),
             endpoint: &self.endpoint,
             bearer: Some(self.token.expose()),
+            headers: &[],
             cancel: self.cancel.as_ref(),
-            body: CarBody::Raw {
+            read_headers: &[],
+            body: BlobBody::Raw {
                 content_type: "application/car",
             },
         };
         upload
-            .send(car, on_progress, on_retry, |answer| {
+            .send(file.car, on_progress, on_retry, |answer| {
                 read_upload_answer(
                     &self.endpoint,
                     answer.status,
@@ -68,6 +71,7 @@ impl StorageProvider for NftStorage {
                 )
             })
             .await
+            .map(|()| StoredAs::InDirectory)
     }
 
     /// nft.storage's public `GET /check/{cid}`: 200 when it holds the CID,

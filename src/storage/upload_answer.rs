@@ -52,7 +52,7 @@ pub fn read_upload_answer(
             Ok(theirs) if theirs == *expected_root => Ok(()),
             _ => Err(StorageError::CidMismatch {
                 service: endpoint.clone(),
-                ours: *expected_root,
+                ours: expected_root.to_string(),
                 theirs: shown(&cid, secret),
             }),
         },
