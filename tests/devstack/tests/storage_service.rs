@@ -878,3 +878,7 @@ fn a_status_fault_keeps_its_shape_and_counts_down() {
     }
     upload_raw(&server, "t", b"busy");
 }
+
+// Pinata's stand-in: pinFileToIPFS, the v3 resumable uploads and the file list.
+#[path = "storage_service/pinata.rs"]
+mod pinata;
