@@ -13,7 +13,7 @@ use std::rc::Rc;
 use web_sys::{AbortSignal, Blob};
 
 use super::pinata_answer::refusal;
-use super::retry::RetryNotice;
+use super::retry::{AttemptFailure, RetryNotice, MAX_ATTEMPTS};
 use super::tus::{next_chunk, parse_offset, resolve_location, upload_metadata, TUS_VERSION};
 use super::xhr_upload::{idle_limit, AttemptAnswer, BlobBody, BlobUpload};
 use super::StorageError;
@@ -112,9 +112,20 @@ impl TusUpload<'_> {
                 }
                 continue;
             };
+            // 409: the service holds another offset than this PATCH named
+            // (TUS 1.0.0, "PATCH"), as when the browser itself re-sent a
+            // PATCH whose connection dropped. Nothing is wrong but the
+            // offset, so ask HEAD at once, within the same attempt budget.
+            if failure == AttemptFailure::Status(409) && attempt < MAX_ATTEMPTS {
+                attempt += 1;
+                offset = self
+                    .offset_of(&location, total, &nothing, &on_retry)
+                    .await?;
+                continue;
+            }
             let Some(notice) = patch.after_failure(attempt, failure, &answer) else {
                 return Err(match failure {
-                    super::retry::AttemptFailure::Status(status) => {
+                    AttemptFailure::Status(status) => {
                         refusal(self.uploads, status, &answer.body, self.token.expose())
                     }
                     other => patch.gave_up(other, attempt, idle_limit()),
@@ -126,22 +137,31 @@ impl TusUpload<'_> {
             patch.pause(wait).await;
             // Part of the chunk may have arrived: go on from what the
             // service holds, never from what was sent.
-            let head = self
-                .until_answered(
-                    &self.request(
-                        "HEAD",
-                        location.clone(),
-                        &[("Tus-Resumable", TUS_VERSION.to_owned())],
-                        BlobBody::Empty,
-                    ),
-                    &nothing,
-                    &on_retry,
-                )
+            offset = self
+                .offset_of(&location, total, &nothing, &on_retry)
                 .await?;
-            offset = parse_offset(head.header(OFFSET), total).ok_or_else(|| {
-                self.bad_answer("its HEAD answer had no Upload-Offset to resume from".into())
-            })?;
         }
+    }
+
+    /// `HEAD` on the upload: the offset the service holds, to resume from.
+    async fn offset_of(
+        &self,
+        location: &str,
+        total: u64,
+        nothing: &Blob,
+        on_retry: &impl Fn(RetryNotice),
+    ) -> Result<u64, StorageError> {
+        let headers = [("Tus-Resumable", TUS_VERSION.to_owned())];
+        let head = self
+            .until_answered(
+                &self.request("HEAD", location.to_owned(), &headers, BlobBody::Empty),
+                nothing,
+                on_retry,
+            )
+            .await?;
+        parse_offset(head.header(OFFSET), total).ok_or_else(|| {
+            self.bad_answer("its HEAD answer had no Upload-Offset to resume from".into())
+        })
     }
 
     fn request<'r>(
@@ -184,7 +204,7 @@ impl TusUpload<'_> {
             };
             let Some(notice) = request.after_failure(attempt, failure, &answer) else {
                 return Err(match failure {
-                    super::retry::AttemptFailure::Status(status) => {
+                    AttemptFailure::Status(status) => {
                         refusal(self.uploads, status, &answer.body, self.token.expose())
                     }
                     other => request.gave_up(other, attempt, idle_limit()),

@@ -85,6 +85,23 @@ async function bigFile (bytes) {
   return { dir, file, sha256: hash.digest('hex') }
 }
 
+/// Mints a large file, waiting as long as hashing and uploading it takes;
+/// a mint error fails the story with its sentence.
+async function mintLarge (page, form) {
+  await fillForm(page, form)
+  await page.getByTestId('mint-submit').click()
+  await Promise.race([
+    page.getByTestId('mint-result').waitFor({ timeout: 10 * 60000 }),
+    page.getByTestId('mint-error').waitFor({ timeout: 10 * 60000 }).then(async () => {
+      throw new Error(await page.getByTestId('mint-error').innerText())
+    })
+  ])
+  return {
+    tokenId: Number(await page.getByTestId('minted-token-id').innerText()),
+    assetUri: await page.getByTestId('minted-asset-uri').innerText()
+  }
+}
+
 /// The SHA-256 of what `url` serves, read as a stream.
 async function servedSha256 (url) {
   const response = await fetch(url)
@@ -185,6 +202,31 @@ describe('creators mint through Pinata', () => {
       assert.ok(sent.every((r) => r.url.startsWith(uploadsUrl + '/v3/files/')), 'chunks go to the uploads origin')
       assertJwtStayedWithPinata(requests, STORAGE_TOKEN, { api, uploadsUrl })
       assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      rmSync(big.dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a chunk whose connection drops is resumed from the offset HEAD reports, and the file arrives whole', async () => {
+    const big = await bigFile(101 * MB)
+    try {
+      const { page } = await withPinata(browser, stack)
+      const before = (await standInRequests(stack)).length
+      // The next upload request is the first PATCH: half of it arrives.
+      await stack.failUploads({ fault: 'drop', count: 1 })
+      const { assetUri } = await mintLarge(page, { name: 'Resumed', file: big.file })
+      const seen = (await standInRequests(stack)).slice(before)
+      const patches = seen.filter((entry) => entry.method === 'PATCH')
+      assert.equal(patches[0].dropped, true)
+      const kept = patches[0].bytes
+      assert.ok(kept > 0 && kept < 40 * 1024 * 1024, `part of the first chunk arrived: ${kept}`)
+      const head = seen.findIndex((entry) => entry.method === 'HEAD')
+      assert.ok(head > seen.indexOf(patches[0]), 'HEAD asked where to resume')
+      assert.equal(patches[1].offset, kept, 'resumed from what arrived, not from what was sent')
+      assert.equal(patches.reduce((sum, patch) => sum + patch.bytes, 0), 101 * MB, 'no byte sent twice')
+      const served = await servedSha256(`${stack.storageUrl}/ipfs/${assetUri.slice(7)}`)
+      assert.equal(served.sha256, big.sha256)
       await page.context().close()
     } finally {
       rmSync(big.dir, { recursive: true, force: true })

@@ -294,6 +294,12 @@ pub async fn pin_file_to_ipfs(
     .map_err(PinataError::internal)?
     .map_err(PinataError::bad_request)?;
     let root = packed.root;
+    // Pinata's PinSize is the pinned DAG's size, every block counted.
+    let pin_size: u64 = packed
+        .blocks
+        .iter()
+        .map(|block| block.bytes.len() as u64)
+        .sum();
     let store = Arc::clone(&state);
     tokio::task::spawn_blocking(move || store.blocks.put_all(&packed.blocks))
         .await
@@ -317,7 +323,7 @@ pub async fn pin_file_to_ipfs(
         .map_err(PinataError::internal)?;
     Ok(Json(json!({
         "IpfsHash": maybe_lie(&state, root).to_string(),
-        "PinSize": size,
+        "PinSize": pin_size,
         "Timestamp": timestamp,
         "isDuplicate": is_duplicate,
     }))

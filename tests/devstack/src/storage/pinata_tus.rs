@@ -262,7 +262,15 @@ async fn try_patch(state: &StorageState, id: &str, request: Request) -> Result<R
                 }
             })
             .await;
-            state.pinata_uploads.advance(id, kept);
+            if let Some(offset) = state.pinata_uploads.advance(id, kept) {
+                state.pinata_uploads.note(json!({
+                    "method": "PATCH",
+                    "id": id,
+                    "offset": offset - kept,
+                    "bytes": kept,
+                    "dropped": true,
+                }));
+            }
             return Err(dropped);
         }
         Some(DueFault::Stall) => return Err(faults::stall(request).await),

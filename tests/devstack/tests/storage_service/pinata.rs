@@ -113,7 +113,15 @@ fn pin_file_to_ipfs_answers_pinatas_shape_with_the_apps_directory_cid() {
 
     let first = body_json(pin_named(&server, "cat #1.png", PNG));
     assert_eq!(first["IpfsHash"], expected.to_string(), "{first}");
-    assert_eq!(first["PinSize"], PNG.len(), "PinSize is a number");
+    let dag_size: usize = pack_file(NFT_STORAGE, Some("cat #1.png"), PNG)
+        .blocks
+        .iter()
+        .map(|block| block.bytes.len())
+        .sum();
+    assert_eq!(
+        first["PinSize"], dag_size,
+        "PinSize is the DAG's size, a number"
+    );
     let timestamp = first["Timestamp"].as_str().expect("Timestamp is a string");
     assert!(
         timestamp.len() >= 20 && timestamp.as_bytes()[10] == b'T',
