@@ -1,6 +1,7 @@
 //! Minting, Minty's `mint <file> --name --description --owner` in the
-//! browser: pack the asset and upload it as a CAR, build and upload the
-//! EIP-721 metadata the same way, then have the wallet sign `mintToken`.
+//! browser: pack the asset and upload it (as a CAR, or as the file itself
+//! to a provider that computes the CID, which must match), build and upload
+//! the EIP-721 metadata the same way, then have the wallet sign `mintToken`.
 //! Uploads and the transaction are separate steps, so a rejected signature
 //! is retried without uploading again. Each step is written to the mint
 //! journal (`crate::nft::mint_journal`) before the next begins, so a reload
@@ -25,7 +26,7 @@ use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
 use crate::nft::mint_details::{MintDetails, MintFormError};
 use crate::nft::mint_journal::{MintRecord, MintState, StoredRoot};
 use crate::storage::retry::RetryNotice;
-use crate::storage::{StorageError, StorageProvider};
+use crate::storage::{FileUpload, StorageError, StorageProvider, StoredAs};
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
     block_number, call, read_until_answered, send, transfers_with_senders, watch, SendError,
@@ -146,11 +147,13 @@ pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetail
 }
 
 /// Packs a file wrapped in a directory that keeps its name, uploads it, and
-/// returns where it is stored (`ipfs://<dir>/<name>`, the name
-/// percent-encoded so that `#` or `?` in it cannot cut the URI short).
+/// returns where it is stored: `ipfs://<dir>/<name>` (the name
+/// percent-encoded so that `#` or `?` in it cannot cut the URI short), or
+/// `ipfs://<file>` from a provider that stored the file on its own.
 async fn store_file(
     file: &Blob,
     name: &str,
+    media_type: &str,
     storage: &impl StorageProvider,
     on_hashing: impl FnMut(u64, u64),
     on_upload: impl FnMut(u64, u64) + 'static,
@@ -158,14 +161,27 @@ async fn store_file(
 ) -> Result<StoredRoot, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
     // Checked before the upload, so a name no URI can carry costs nothing.
-    let address = IpfsPath::new(packed.root, [name]).map_err(|reason| MintError::FileName {
-        name: name.to_owned(),
-        reason,
-    })?;
-    storage.upload_packed(&packed, on_upload, on_retry).await?;
+    let in_directory =
+        IpfsPath::new(packed.root, [name]).map_err(|reason| MintError::FileName {
+            name: name.to_owned(),
+            reason,
+        })?;
+    let upload = FileUpload {
+        file,
+        name,
+        media_type,
+        car: &packed.car,
+        root: &packed.root,
+        file_cid: &packed.file,
+        car_parts: &packed.car_parts,
+    };
+    let (cid, uri) = match storage.upload(&upload, on_upload, on_retry).await? {
+        StoredAs::InDirectory => (packed.root, in_directory.to_uri()),
+        StoredAs::BareFile => (packed.file, IpfsPath::root(packed.file).to_uri()),
+    };
     Ok(StoredRoot {
-        cid: packed.root.to_string(),
-        uri: address.to_uri(),
+        cid: cid.to_string(),
+        uri,
         endpoint: storage.endpoint().to_owned(),
     })
 }
@@ -185,6 +201,7 @@ pub async fn upload_nft(
     let asset = store_file(
         file,
         &file.name(),
+        &file.type_(),
         storage,
         move |done, total| hashing(MintStage::HashingAsset { done, total }),
         move |done, total| uploading(MintStage::UploadingAsset { done, total }),
@@ -198,6 +215,7 @@ pub async fn upload_nft(
             store_file(
                 image,
                 &image.name(),
+                &image.type_(),
                 storage,
                 |_, _| {},
                 |_, _| {},
@@ -219,6 +237,7 @@ pub async fn upload_nft(
     let metadata = store_file(
         &metadata_blob,
         METADATA_FILE_NAME,
+        "application/json",
         storage,
         |_, _| {},
         |_, _| {},

@@ -26,6 +26,12 @@ pub fn is_nft_storage_classic(endpoint: &str) -> bool {
 }
 /// Kubo's RPC API on this machine, where IPFS Desktop and `ipfs daemon` listen.
 pub const DEFAULT_KUBO_ENDPOINT: &str = "http://127.0.0.1:5001";
+/// Pinata's API, where `pinning/pinFileToIPFS` is
+/// (https://docs.pinata.cloud/api-reference/endpoint/ipfs/pin-file-to-ipfs).
+pub const DEFAULT_PINATA_API_ENDPOINT: &str = "https://api.pinata.cloud";
+/// Pinata's upload origin, where v3's resumable (TUS) uploads go
+/// (https://docs.pinata.cloud/files/uploading-files#resumable-uploads).
+pub const DEFAULT_PINATA_UPLOADS_ENDPOINT: &str = "https://uploads.pinata.cloud";
 
 /// The service uploads go to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,12 +42,15 @@ pub enum StorageProviderKind {
     /// Kubo's RPC API (`POST /api/v0/dag/import`): IPFS Desktop, a user's
     /// own node, hosted Kubo-compatible RPC.
     KuboRpc,
+    /// Pinata: `pinFileToIPFS` for files, v3's resumable uploads for large ones.
+    Pinata,
 }
 
 impl StorageProviderKind {
-    pub const ALL: [StorageProviderKind; 2] = [
+    pub const ALL: [StorageProviderKind; 3] = [
         StorageProviderKind::NftStorage,
         StorageProviderKind::KuboRpc,
+        StorageProviderKind::Pinata,
     ];
 
     /// How it is saved, and the value of its option on the settings page.
@@ -49,6 +58,7 @@ impl StorageProviderKind {
         match self {
             StorageProviderKind::NftStorage => "nft-storage",
             StorageProviderKind::KuboRpc => "kubo",
+            StorageProviderKind::Pinata => "pinata",
         }
     }
 
@@ -57,6 +67,7 @@ impl StorageProviderKind {
         match self {
             StorageProviderKind::NftStorage => "nft.storage API",
             StorageProviderKind::KuboRpc => "Kubo RPC",
+            StorageProviderKind::Pinata => "Pinata",
         }
     }
 
@@ -66,7 +77,16 @@ impl StorageProviderKind {
 
     /// Whether uploads need a token: a local Kubo node takes none.
     pub fn needs_token(self) -> bool {
-        self == StorageProviderKind::NftStorage
+        self != StorageProviderKind::KuboRpc
+    }
+
+    /// What its token is called, in the words of the provider's own docs.
+    pub fn token_name(self) -> &'static str {
+        match self {
+            StorageProviderKind::NftStorage => "nft.storage API token",
+            StorageProviderKind::KuboRpc => "Kubo RPC token",
+            StorageProviderKind::Pinata => "Pinata JWT",
+        }
     }
 }
 
@@ -99,9 +119,11 @@ pub mod keys {
     pub const CONTRACTS: &str = "minty.contracts";
     pub const RPC_URL: &str = "minty.rpc_url";
     pub const STORAGE_ENDPOINT: &str = "minty.storage_endpoint";
-    /// `nft-storage` or `kubo` (see [`super::StorageProviderKind::id`]).
+    /// `nft-storage`, `kubo` or `pinata` (see [`super::StorageProviderKind::id`]).
     pub const STORAGE_PROVIDER: &str = "minty.storage_provider";
     pub const KUBO_ENDPOINT: &str = "minty.kubo_endpoint";
+    pub const PINATA_API_ENDPOINT: &str = "minty.pinata_api_endpoint";
+    pub const PINATA_UPLOADS_ENDPOINT: &str = "minty.pinata_uploads_endpoint";
     pub const GATEWAY: &str = "minty.gateway";
     /// Space-separated gateway URLs, or `none`.
     pub const GATEWAY_FALLBACKS: &str = "minty.gateway_fallbacks";
@@ -145,7 +167,7 @@ pub enum SettingsError {
     InvalidContracts { key: &'static str },
     #[error("MINTY_PRESET_CONTRACT is set but MINTY_PRESET_CHAIN_ID is not: set the chain the contract is deployed on.")]
     ContractWithoutChain,
-    #[error("{key} is not a storage provider this app knows: {value:?}. Choose nft.storage API or Kubo RPC.")]
+    #[error("{key} is not a storage provider this app knows: {value:?}. Choose nft.storage API, Kubo RPC or Pinata.")]
     InvalidProvider { key: &'static str, value: String },
     #[error("{key} is empty: type it in first.")]
     Empty { key: &'static str },
@@ -170,6 +192,10 @@ pub struct Settings {
     pub storage_provider: StorageProviderKind,
     /// Base URL of a Kubo node's RPC API, without a trailing `/`.
     pub kubo_endpoint: String,
+    /// Base URL of Pinata's API, without a trailing `/`.
+    pub pinata_api_endpoint: String,
+    /// Base URL of Pinata's resumable uploads, without a trailing `/`.
+    pub pinata_uploads_endpoint: String,
     /// Path-gateway prefix ending in `/`, to which `CID/path` is appended.
     pub gateway: String,
     /// Path gateways asked in turn after `gateway`, each ending in `/`.
@@ -185,6 +211,8 @@ impl Default for Settings {
             storage_endpoint: DEFAULT_STORAGE_ENDPOINT.to_owned(),
             storage_provider: StorageProviderKind::default(),
             kubo_endpoint: DEFAULT_KUBO_ENDPOINT.to_owned(),
+            pinata_api_endpoint: DEFAULT_PINATA_API_ENDPOINT.to_owned(),
+            pinata_uploads_endpoint: DEFAULT_PINATA_UPLOADS_ENDPOINT.to_owned(),
             gateway: DEFAULT_GATEWAY.to_owned(),
             gateway_fallbacks: DEFAULT_GATEWAY_FALLBACKS
                 .iter()
@@ -244,10 +272,19 @@ impl Settings {
         ) {
             self.storage_provider = kind;
         }
-        if let Some(url) = check(&mut problems, saved(keys::KUBO_ENDPOINT).as_deref(), |v| {
-            storage_endpoint_in(keys::KUBO_ENDPOINT, v)
-        }) {
-            self.kubo_endpoint = url;
+        for (key, field) in [
+            (keys::KUBO_ENDPOINT, &mut self.kubo_endpoint),
+            (keys::PINATA_API_ENDPOINT, &mut self.pinata_api_endpoint),
+            (
+                keys::PINATA_UPLOADS_ENDPOINT,
+                &mut self.pinata_uploads_endpoint,
+            ),
+        ] {
+            if let Some(url) = check(&mut problems, saved(key).as_deref(), |v| {
+                storage_endpoint_in(key, v)
+            }) {
+                *field = url;
+            }
         }
         if let Some(json) = saved(keys::CONTRACTS).filter(|json| !json.trim().is_empty()) {
             self.overlay_contracts(&mut problems, &json);
@@ -257,17 +294,27 @@ impl Settings {
 
     /// The endpoint of the chosen provider, where uploads go.
     pub fn upload_endpoint(&self) -> &str {
-        match self.storage_provider {
-            StorageProviderKind::NftStorage => &self.storage_endpoint,
-            StorageProviderKind::KuboRpc => &self.kubo_endpoint,
-        }
+        self.endpoint_of(self.storage_provider)
     }
 
-    /// The endpoint of `provider`, chosen or not.
+    /// The API endpoint of `provider`, chosen or not: the one the mint
+    /// journal names, and the first its token is bound to.
     pub fn endpoint_of(&self, provider: StorageProviderKind) -> &str {
         match provider {
             StorageProviderKind::NftStorage => &self.storage_endpoint,
             StorageProviderKind::KuboRpc => &self.kubo_endpoint,
+            StorageProviderKind::Pinata => &self.pinata_api_endpoint,
+        }
+    }
+
+    /// Every endpoint `provider`'s requests go to, the API's first: Pinata
+    /// takes resumable uploads on an origin of their own, so its token is
+    /// bound to both.
+    pub fn endpoints_of(&self, provider: StorageProviderKind) -> ProviderEndpoints {
+        ProviderEndpoints {
+            api: self.endpoint_of(provider).to_owned(),
+            uploads: (provider == StorageProviderKind::Pinata)
+                .then(|| self.pinata_uploads_endpoint.clone()),
         }
     }
 
@@ -362,6 +409,22 @@ impl Settings {
                 }
             }
         }
+    }
+}
+
+/// Where one provider's requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderEndpoints {
+    /// The API base URL, without a trailing `/`.
+    pub api: String,
+    /// A separate base URL for uploads, when the provider has one (Pinata).
+    pub uploads: Option<String>,
+}
+
+impl ProviderEndpoints {
+    /// The API's, then the uploads'.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.api.as_str()).chain(self.uploads.as_deref())
     }
 }
 

@@ -1,5 +1,7 @@
-//! Storage services that take the app's CARs: one module per provider,
+//! Storage services that take the app's files: one module per provider,
 //! all behind [`StorageProvider`], all failing with [`StorageError`].
+//! nft.storage and Kubo take the CAR the app packed; Pinata takes the file
+//! itself and computes the CID, which the app then checks.
 
 #[cfg(target_arch = "wasm32")]
 pub mod kubo;
@@ -7,21 +9,28 @@ pub mod kubo_answer;
 #[cfg(target_arch = "wasm32")]
 pub mod nft_storage;
 pub mod nft_storage_status;
+#[cfg(target_arch = "wasm32")]
+pub mod pinata;
+pub mod pinata_answer;
 pub mod retry;
+pub mod tus;
+#[cfg(target_arch = "wasm32")]
+pub mod tus_upload;
 pub mod upload_answer;
 #[cfg(target_arch = "wasm32")]
 pub mod xhr_upload;
 
+#[cfg(target_arch = "wasm32")]
 use cid::Cid;
 use thiserror::Error;
 
 use crate::settings::api_token::ApiToken;
-use crate::settings::StorageProviderKind;
+use crate::settings::{ProviderEndpoints, StorageProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StorageError {
-    #[error("Add your nft.storage API token in Settings before uploading.")]
-    NoToken,
+    #[error("Add your {token_name} in Settings before uploading.")]
+    NoToken { token_name: &'static str },
     #[error(
         "Your API token was saved for {saved_for}, not for {endpoint}, so it is not sent there. \
          Save the token for this endpoint in Settings."
@@ -64,41 +73,65 @@ pub enum StorageError {
     #[error("{endpoint} answered in a way this app does not understand: {detail}")]
     BadAnswer { endpoint: String, detail: String },
     #[error(
-        "The storage service stored the upload as {theirs}, but this app computed {ours}. \
+        "{service} stored the upload as {theirs}, but this app computed {ours}. \
          No transaction was sent: the service changed the data, so its address cannot be trusted."
     )]
-    CidMismatch { ours: Cid, theirs: String },
+    CidMismatch {
+        /// The provider that disagreed, as the user knows it.
+        service: String,
+        ours: String,
+        theirs: String,
+    },
 }
 
-/// A service that stores a CAR and answers with its root CID.
+/// What a provider is given to store one file: the file itself (Pinata
+/// takes it as it is) and the CAR the app packed it into (nft.storage and
+/// Kubo take that), with the CIDs the app computed for both.
+#[cfg(target_arch = "wasm32")]
+pub struct FileUpload<'a> {
+    /// The picked file (or the metadata), sent as slices, never read whole.
+    pub file: &'a web_sys::Blob,
+    pub name: &'a str,
+    /// The file's media type as the browser gave it; may be empty.
+    pub media_type: &'a str,
+    /// A CAR of the directory holding the file under `name`.
+    pub car: &'a web_sys::Blob,
+    /// That directory's CID, the CAR's root.
+    pub root: &'a Cid,
+    /// The file's own CID.
+    pub file_cid: &'a Cid,
+    /// The same blocks as several smaller CARs, when the whole is too large
+    /// for one upload (see [`crate::ipfs::car_split`]); empty otherwise.
+    pub car_parts: &'a [crate::blob_pack::CarPart],
+}
+
+/// How the provider addressed the stored file; each CID is the app's own,
+/// checked against the service's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    /// In the directory `root`, as `ipfs://<root>/<name>`, keeping the name.
+    InDirectory,
+    /// On its own, as `ipfs://<file cid>`: Pinata's resumable uploads take
+    /// no folders.
+    BareFile,
+}
+
+/// A service that stores a file and answers with a CID the app computed too.
 #[cfg(target_arch = "wasm32")]
 #[allow(async_fn_in_trait)] // used on one thread, in the browser
 pub trait StorageProvider {
     /// The endpoint uploads go to, as the user configured it.
     fn endpoint(&self) -> &str;
 
-    /// Uploads `car`, whose root is `expected_root`, reporting (bytes sent,
-    /// total), and each wait before another attempt (see [`retry`]).
-    /// Refuses an answer that names any other root.
-    async fn upload_car(
+    /// Stores `upload`, reporting (bytes sent, total), and each wait before
+    /// another attempt (see [`retry`]). Refuses an answer that names any
+    /// CID but the one the app computed for what it stored.
+    async fn upload(
         &self,
-        car: &web_sys::Blob,
-        expected_root: &Cid,
+        upload: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError>;
-
-    /// Uploads a packed file: as one CAR, unless the provider sends large
-    /// ones in parts (see [`crate::ipfs::car_split`]).
-    async fn upload_packed(
-        &self,
-        packed: &crate::blob_pack::PackedBlob,
-        on_progress: impl FnMut(u64, u64) + 'static,
-        on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError> {
-        self.upload_car(&packed.car, &packed.root, on_progress, on_retry)
-            .await
-    }
+    ) -> Result<StoredAs, StorageError>;
 
     /// Whether the service still holds `root`, so an upload from an earlier
     /// attempt can be reused instead of sent again.
@@ -110,16 +143,20 @@ pub trait StorageProvider {
 /// token saved for another origin.
 pub fn upload_token(
     provider: StorageProviderKind,
-    endpoint: &str,
+    endpoints: &ProviderEndpoints,
     saved: Option<ApiToken>,
 ) -> Result<Option<ApiToken>, StorageError> {
     match saved {
-        Some(token) if token.belongs_to(endpoint) => Ok(Some(token)),
-        Some(token) => Err(StorageError::TokenForAnotherEndpoint {
-            saved_for: token.endpoint().to_owned(),
-            endpoint: endpoint.to_owned(),
+        Some(token) => match endpoints.all().find(|endpoint| !token.belongs_to(endpoint)) {
+            None => Ok(Some(token)),
+            Some(endpoint) => Err(StorageError::TokenForAnotherEndpoint {
+                saved_for: token.origins_text(),
+                endpoint: endpoint.to_owned(),
+            }),
+        },
+        None if provider.needs_token() => Err(StorageError::NoToken {
+            token_name: provider.token_name(),
         }),
-        None if provider.needs_token() => Err(StorageError::NoToken),
         None => Ok(None),
     }
 }
@@ -130,23 +167,32 @@ pub fn upload_token(
 pub enum ChosenStorage {
     NftStorage(nft_storage::NftStorage),
     KuboRpc(kubo::KuboRpc),
+    Pinata(pinata::Pinata),
 }
 
 #[cfg(target_arch = "wasm32")]
 impl ChosenStorage {
-    /// `token` must come from [`upload_token`]; nft.storage's API needs one.
+    /// `token` must come from [`upload_token`]; nft.storage and Pinata need one.
     pub fn new(
         provider: StorageProviderKind,
-        endpoint: &str,
+        endpoints: &ProviderEndpoints,
         token: Option<ApiToken>,
     ) -> Result<Self, StorageError> {
+        let needed = || StorageError::NoToken {
+            token_name: provider.token_name(),
+        };
         Ok(match provider {
             StorageProviderKind::NftStorage => ChosenStorage::NftStorage(
-                nft_storage::NftStorage::new(endpoint, token.ok_or(StorageError::NoToken)?),
+                nft_storage::NftStorage::new(&endpoints.api, token.ok_or_else(needed)?),
             ),
             StorageProviderKind::KuboRpc => {
-                ChosenStorage::KuboRpc(kubo::KuboRpc::new(endpoint, token))
+                ChosenStorage::KuboRpc(kubo::KuboRpc::new(&endpoints.api, token))
             }
+            StorageProviderKind::Pinata => ChosenStorage::Pinata(pinata::Pinata::new(
+                &endpoints.api,
+                endpoints.uploads.as_deref().unwrap_or(&endpoints.api),
+                token.ok_or_else(needed)?,
+            )),
         })
     }
 
@@ -157,6 +203,7 @@ impl ChosenStorage {
                 ChosenStorage::NftStorage(storage.cancelled_by(signal))
             }
             ChosenStorage::KuboRpc(storage) => ChosenStorage::KuboRpc(storage.cancelled_by(signal)),
+            ChosenStorage::Pinata(storage) => ChosenStorage::Pinata(storage.cancelled_by(signal)),
         }
     }
 }
@@ -167,43 +214,22 @@ impl StorageProvider for ChosenStorage {
         match self {
             ChosenStorage::NftStorage(storage) => storage.endpoint(),
             ChosenStorage::KuboRpc(storage) => storage.endpoint(),
+            ChosenStorage::Pinata(storage) => storage.endpoint(),
         }
     }
 
-    async fn upload_car(
+    async fn upload(
         &self,
-        car: &web_sys::Blob,
-        expected_root: &Cid,
+        upload: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError> {
+    ) -> Result<StoredAs, StorageError> {
         match self {
             ChosenStorage::NftStorage(storage) => {
-                storage
-                    .upload_car(car, expected_root, on_progress, on_retry)
-                    .await
+                storage.upload(upload, on_progress, on_retry).await
             }
-            ChosenStorage::KuboRpc(storage) => {
-                storage
-                    .upload_car(car, expected_root, on_progress, on_retry)
-                    .await
-            }
-        }
-    }
-
-    async fn upload_packed(
-        &self,
-        packed: &crate::blob_pack::PackedBlob,
-        on_progress: impl FnMut(u64, u64) + 'static,
-        on_retry: impl Fn(retry::RetryNotice),
-    ) -> Result<(), StorageError> {
-        match self {
-            ChosenStorage::NftStorage(storage) => {
-                storage.upload_packed(packed, on_progress, on_retry).await
-            }
-            ChosenStorage::KuboRpc(storage) => {
-                storage.upload_packed(packed, on_progress, on_retry).await
-            }
+            ChosenStorage::KuboRpc(storage) => storage.upload(upload, on_progress, on_retry).await,
+            ChosenStorage::Pinata(storage) => storage.upload(upload, on_progress, on_retry).await,
         }
     }
 
@@ -211,6 +237,7 @@ impl StorageProvider for ChosenStorage {
         match self {
             ChosenStorage::NftStorage(storage) => storage.is_stored(root).await,
             ChosenStorage::KuboRpc(storage) => storage.is_stored(root).await,
+            ChosenStorage::Pinata(storage) => storage.is_stored(root).await,
         }
     }
 }
@@ -221,19 +248,58 @@ mod tests {
 
     const NODE: &str = "http://127.0.0.1:5001";
 
+    fn at(api: &str) -> ProviderEndpoints {
+        ProviderEndpoints {
+            api: api.into(),
+            uploads: None,
+        }
+    }
+
+    fn pinata() -> ProviderEndpoints {
+        ProviderEndpoints {
+            api: "https://api.pinata.cloud".into(),
+            uploads: Some("https://uploads.pinata.cloud".into()),
+        }
+    }
+
     #[test]
-    fn a_kubo_node_takes_uploads_without_a_token_nft_storage_does_not() {
+    fn a_kubo_node_takes_uploads_without_a_token_nft_storage_and_pinata_do_not() {
         assert_eq!(
-            upload_token(StorageProviderKind::KuboRpc, NODE, None),
+            upload_token(StorageProviderKind::KuboRpc, &at(NODE), None),
             Ok(None)
         );
         assert_eq!(
             upload_token(
                 StorageProviderKind::NftStorage,
-                "https://api.nft.storage",
+                &at("https://api.nft.storage"),
                 None
             ),
-            Err(StorageError::NoToken)
+            Err(StorageError::NoToken {
+                token_name: "nft.storage API token"
+            })
+        );
+        let error = upload_token(StorageProviderKind::Pinata, &pinata(), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Add your Pinata JWT in Settings before uploading."
+        );
+    }
+
+    #[test]
+    fn a_pinata_jwt_goes_out_only_when_both_its_origins_are_pinatas() {
+        let jwt = ApiToken::for_endpoints("jwt", pinata().all()).unwrap();
+        assert_eq!(
+            upload_token(StorageProviderKind::Pinata, &pinata(), Some(jwt.clone())),
+            Ok(Some(jwt.clone()))
+        );
+        let mut moved = pinata();
+        moved.uploads = Some("https://uploads.evil.example".into());
+        assert_eq!(
+            upload_token(StorageProviderKind::Pinata, &moved, Some(jwt)),
+            Err(StorageError::TokenForAnotherEndpoint {
+                saved_for: "https://api.pinata.cloud and https://uploads.pinata.cloud".into(),
+                endpoint: "https://uploads.evil.example".into(),
+            })
         );
     }
 
@@ -242,13 +308,13 @@ mod tests {
         let token = ApiToken::new("secret", "https://rpc.example").unwrap();
         for provider in StorageProviderKind::ALL {
             assert_eq!(
-                upload_token(provider, "https://rpc.example/", Some(token.clone())),
+                upload_token(provider, &at("https://rpc.example/"), Some(token.clone())),
                 Ok(Some(token.clone()))
             );
             assert_eq!(
                 upload_token(
                     provider,
-                    "https://evil.example\\@rpc.example",
+                    &at("https://evil.example\\@rpc.example"),
                     Some(token.clone())
                 ),
                 Err(StorageError::TokenForAnotherEndpoint {

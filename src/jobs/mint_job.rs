@@ -14,7 +14,7 @@ use crate::mint::{
 use crate::nft::mint_details::MintDetails;
 use crate::nft::mint_journal::{MintRecord, MintState, Resume};
 use crate::settings::api_token::ApiToken;
-use crate::settings::StorageProviderKind;
+use crate::settings::{ProviderEndpoints, StorageProviderKind};
 use crate::storage::{ChosenStorage, StorageError};
 use crate::wallet::contract_check::ensure_erc721;
 use crate::wallet::transactions::read_chain_id;
@@ -26,8 +26,8 @@ pub struct MintRequest {
     pub preview: Option<File>,
     pub details: MintDetails,
     pub storage_provider: StorageProviderKind,
-    /// The chosen provider's endpoint.
-    pub storage_endpoint: String,
+    /// The chosen provider's endpoints; the API's names the uploads in the journal.
+    pub storage_endpoints: ProviderEndpoints,
     /// From [`crate::storage::upload_token`].
     pub api_token: Option<ApiToken>,
     pub target: MintTarget,
@@ -235,7 +235,7 @@ async fn run_new(
         preview,
         details,
         storage_provider,
-        storage_endpoint,
+        storage_endpoints,
         api_token,
         target,
         another_copy,
@@ -260,7 +260,8 @@ async fn run_new(
     }
 
     let mut record = new_record(fingerprint, &target, &details, &file);
-    let storage = ChosenStorage::new(storage_provider, &storage_endpoint, api_token)?
+    let storage_endpoint = storage_endpoints.api.clone();
+    let storage = ChosenStorage::new(storage_provider, &storage_endpoints, api_token)?
         .cancelled_by(cancel.clone());
     let earlier_upload = journal
         .reusable_uploads(&record.file_fingerprint, &storage_endpoint)

@@ -192,14 +192,14 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
             Err(problem) => return job.refuse(problem.into()),
         };
         let Some(chosen) = chosen else { return };
-        let (storage_provider, storage_endpoint) = settings.with_untracked(|settings| {
+        let (storage_provider, storage_endpoints) = settings.with_untracked(|settings| {
             (
                 settings.storage_provider,
-                settings.upload_endpoint().to_owned(),
+                settings.endpoints_of(settings.storage_provider),
             )
         });
         let saved = load_api_token(storage_provider);
-        let api_token = match upload_token(storage_provider, &storage_endpoint, saved) {
+        let api_token = match upload_token(storage_provider, &storage_endpoints, saved) {
             Ok(token) => token,
             Err(problem) => return job.refuse(MintError::Storage(problem)),
         };
@@ -208,7 +208,7 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
             file: chosen,
             details,
             storage_provider,
-            storage_endpoint,
+            storage_endpoints,
             api_token,
             target: MintTarget {
                 chain_id,

@@ -35,6 +35,8 @@ pub fn SettingsPage() -> impl IntoView {
     };
     let storage_endpoint = |settings: &Settings| settings.storage_endpoint.clone();
     let kubo_endpoint = |settings: &Settings| settings.kubo_endpoint.clone();
+    let pinata_api = |settings: &Settings| settings.pinata_api_endpoint.clone();
+    let pinata_uploads = |settings: &Settings| settings.pinata_uploads_endpoint.clone();
     let gateway = |settings: &Settings| settings.gateway.clone();
     let gateway_fallbacks = |settings: &Settings| settings.gateway_fallbacks_text();
     let rpc_url = |settings: &Settings| settings.rpc_url.clone().unwrap_or_default();
@@ -108,6 +110,42 @@ pub fn SettingsPage() -> impl IntoView {
             >
                 "Only for a hosted endpoint that asks for a Bearer token; a node on this computer needs none."
             </ApiTokenSetting>
+            <h3>"Pinata"</h3>
+            <ApiTokenSetting
+                provider=StorageProviderKind::Pinata
+                label="Pinata JWT"
+                testid="pinata-token"
+            >
+                "On pinata.cloud, under API Keys: a new key with the pinFileToIPFS and v3 files write scopes; paste its JWT."
+            </ApiTokenSetting>
+            <SettingField
+                label="Pinata API endpoint"
+                id="pinata-api-endpoint"
+                input_type="url"
+                placeholder="https://api.pinata.cloud"
+                saved=current(pinata_api)
+                customised=customised(pinata_api)
+                on_save=save(Edit::PinataApiEndpoint)
+                on_reset=reset(Setting::PinataApiEndpoint)
+                input_testid="pinata-api-endpoint-input"
+                save_testid="save-pinata-api-endpoint"
+            >
+                "Where files up to 100 MB are pinned (pinFileToIPFS). Change it only for a stand-in, such as the local stack's."
+            </SettingField>
+            <SettingField
+                label="Pinata uploads endpoint"
+                id="pinata-uploads-endpoint"
+                input_type="url"
+                placeholder="https://uploads.pinata.cloud"
+                saved=current(pinata_uploads)
+                customised=customised(pinata_uploads)
+                on_save=save(Edit::PinataUploadsEndpoint)
+                on_reset=reset(Setting::PinataUploadsEndpoint)
+                input_testid="pinata-uploads-endpoint-input"
+                save_testid="save-pinata-uploads-endpoint"
+            >
+                "Where larger files go, in chunks that can resume. The JWT is saved for both endpoints: save it again after changing either."
+            </SettingField>
             <SettingField
                 label="IPFS gateway"
                 id="gateway"

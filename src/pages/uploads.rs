@@ -9,7 +9,7 @@ use crate::app::SettingsContext;
 use crate::byte_size::human_bytes;
 use crate::jobs::journal_store;
 use crate::settings::api_token::load_api_token;
-use crate::settings::StorageProviderKind;
+use crate::settings::{ProviderEndpoints, StorageProviderKind};
 use crate::storage::nft_storage::NftStorage;
 use crate::storage::nft_storage_status::StoredStatus;
 use crate::storage::{upload_token, StorageError};
@@ -183,8 +183,14 @@ async fn read_status(cid: &str, endpoint: &str) -> Result<Option<StoredStatus>, 
         .parse()
         .map_err(|_| StatusError::NotACid(cid.to_owned()))?;
     let saved = load_api_token(StorageProviderKind::NftStorage);
-    let token = upload_token(StorageProviderKind::NftStorage, endpoint, saved)?
-        .ok_or(StorageError::NoToken)?;
+    let provider = StorageProviderKind::NftStorage;
+    let endpoints = ProviderEndpoints {
+        api: endpoint.to_owned(),
+        uploads: None,
+    };
+    let token = upload_token(provider, &endpoints, saved)?.ok_or(StorageError::NoToken {
+        token_name: provider.token_name(),
+    })?;
     Ok(NftStorage::new(endpoint, token).status(&cid).await?)
 }
 

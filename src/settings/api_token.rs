@@ -8,7 +8,7 @@ use super::StorageProviderKind;
 #[cfg(target_arch = "wasm32")]
 use super::{
     local_storage::{self, SaveError, StorageError},
-    SettingsError,
+    ProviderEndpoints, SettingsError,
 };
 
 /// Where the nft.storage token was saved before each provider had its own;
@@ -20,6 +20,7 @@ pub fn token_key(provider: StorageProviderKind) -> &'static str {
     match provider {
         StorageProviderKind::NftStorage => "minty.token.nft-storage",
         StorageProviderKind::KuboRpc => "minty.token.kubo",
+        StorageProviderKind::Pinata => "minty.token.pinata",
     }
 }
 
@@ -39,13 +40,17 @@ pub fn read_saved_token(
         .map(|token| (token, true))
 }
 
-/// A secret whose Debug and Display never reveal it, and the origin of the
-/// storage endpoint it belongs to.
+/// A secret whose Debug and Display never reveal it, and the origins of the
+/// storage endpoints it belongs to.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiToken {
     token: String,
     /// `scheme://host[:port]` of the endpoint it was saved for.
     endpoint: String,
+    /// Further origins of the same provider it was saved for: Pinata takes
+    /// resumable uploads on an origin apart from its API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    also: Vec<String>,
 }
 
 impl ApiToken {
@@ -57,22 +62,53 @@ impl ApiToken {
     /// A token for `endpoint`; `None` when blank, or when the endpoint is no
     /// origin a token may go to (see [`token_origin`]).
     pub fn new(token: &str, endpoint: &str) -> Option<Self> {
+        Self::for_endpoints(token, [endpoint])
+    }
+
+    /// A token for all of `endpoints` (the first is the API); `None` when
+    /// blank, when there is no endpoint, or when any of them is no origin a
+    /// token may go to.
+    pub fn for_endpoints<'a>(
+        token: &str,
+        endpoints: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Self> {
         let token = token.trim();
-        let endpoint = token_origin(endpoint)?;
-        (!token.is_empty()).then(|| Self {
+        let mut origins = Vec::new();
+        for endpoint in endpoints {
+            let origin = token_origin(endpoint)?;
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+        if token.is_empty() || origins.is_empty() {
+            return None;
+        }
+        let endpoint = origins.remove(0);
+        Some(Self {
             token: token.to_owned(),
             endpoint,
+            also: origins,
         })
     }
 
-    /// The origin it may be sent to.
+    /// The origin it may be sent to (the API's, for a provider with two).
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
 
-    /// Whether it may be sent to `endpoint`: only to the origin it was saved for.
+    /// Every origin it may be sent to, as the page names them.
+    pub fn origins_text(&self) -> String {
+        std::iter::once(&self.endpoint)
+            .chain(&self.also)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// Whether it may be sent to `endpoint`: only to an origin it was saved for.
     pub fn belongs_to(&self, endpoint: &str) -> bool {
-        token_origin(endpoint).as_deref() == Some(self.endpoint.as_str())
+        token_origin(endpoint)
+            .is_some_and(|origin| origin == self.endpoint || self.also.contains(&origin))
     }
 
     /// "eyJh…•••…x9Q": enough to recognise it, too little to use it.
@@ -154,18 +190,25 @@ pub fn load_api_token(provider: StorageProviderKind) -> Option<ApiToken> {
     Some(token)
 }
 
-/// Saves a non-blank token for `provider` at `endpoint`, if a token may go there.
+/// Saves a non-blank token for `provider` at its `endpoints`, if a token
+/// may go to each of them.
 #[cfg(target_arch = "wasm32")]
 pub fn save_api_token(
     provider: StorageProviderKind,
     token: &str,
-    endpoint: &str,
+    endpoints: &ProviderEndpoints,
 ) -> Result<ApiToken, SaveError> {
     if token.trim().is_empty() {
         return Err(SettingsError::EmptyApiToken.into());
     }
-    let token = ApiToken::new(token, endpoint).ok_or_else(|| SettingsError::TokenNeedsHttps {
-        endpoint: endpoint.to_owned(),
+    let token = ApiToken::for_endpoints(token, endpoints.all()).ok_or_else(|| {
+        SettingsError::TokenNeedsHttps {
+            endpoint: endpoints
+                .all()
+                .find(|endpoint| token_origin(endpoint).is_none())
+                .unwrap_or(&endpoints.api)
+                .to_owned(),
+        }
     })?;
     let json = serde_json::to_string(&token).expect("a token serializes");
     local_storage::set(token_key(provider), &json)?;
@@ -294,6 +337,38 @@ mod tests {
         assert_ne!(
             token_key(StorageProviderKind::NftStorage),
             token_key(StorageProviderKind::KuboRpc)
+        );
+    }
+
+    #[test]
+    fn a_pinata_jwt_belongs_to_its_api_and_uploads_origins_and_nowhere_else() {
+        let token = ApiToken::for_endpoints(
+            "jwt",
+            ["https://api.pinata.cloud", "https://uploads.pinata.cloud/"],
+        )
+        .unwrap();
+        assert!(token.belongs_to("https://api.pinata.cloud/pinning/pinFileToIPFS"));
+        assert!(token.belongs_to("https://uploads.pinata.cloud/v3/files/abc"));
+        assert!(!token.belongs_to("https://evil.example\\@uploads.pinata.cloud"));
+        assert!(!token.belongs_to("https://pinata.cloud"));
+        assert_eq!(
+            token.origins_text(),
+            "https://api.pinata.cloud and https://uploads.pinata.cloud"
+        );
+        // Saved and read back, both origins survive; an older token has one.
+        let json = serde_json::to_string(&token).unwrap();
+        assert_eq!(serde_json::from_str::<ApiToken>(&json).unwrap(), token);
+        let one = serde_json::to_string(&ApiToken::new("t", ENDPOINT).unwrap()).unwrap();
+        assert!(!one.contains("also"), "{one}");
+        // One origin a token may not go to refuses the token for all.
+        assert!(
+            ApiToken::for_endpoints("jwt", ["https://api.pinata.cloud", "http://10.0.0.2:80"])
+                .is_none()
+        );
+        assert!(ApiToken::for_endpoints("jwt", []).is_none());
+        assert_ne!(
+            token_key(StorageProviderKind::Pinata),
+            token_key(StorageProviderKind::NftStorage)
         );
     }
 

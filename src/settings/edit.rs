@@ -18,6 +18,8 @@ mod labels {
     pub const STORAGE_ENDPOINT: &str = "The storage endpoint";
     pub const STORAGE_PROVIDER: &str = "The storage provider";
     pub const KUBO_ENDPOINT: &str = "The Kubo RPC endpoint";
+    pub const PINATA_API_ENDPOINT: &str = "The Pinata API endpoint";
+    pub const PINATA_UPLOADS_ENDPOINT: &str = "The Pinata uploads endpoint";
     pub const GATEWAY: &str = "The gateway";
     pub const GATEWAY_FALLBACKS: &str = "The fallback gateways";
     pub const CONTRACT: &str = "The contract address";
@@ -32,6 +34,8 @@ pub enum Edit {
     /// A [`super::StorageProviderKind::id`].
     StorageProvider(String),
     KuboEndpoint(String),
+    PinataApiEndpoint(String),
+    PinataUploadsEndpoint(String),
     Gateway(String),
     /// Space- or comma-separated gateway URLs, or `none`.
     GatewayFallbacks(String),
@@ -52,6 +56,8 @@ pub enum Setting {
     StorageEndpoint,
     StorageProvider,
     KuboEndpoint,
+    PinataApiEndpoint,
+    PinataUploadsEndpoint,
     Gateway,
     GatewayFallbacks,
     Contracts,
@@ -66,6 +72,8 @@ impl Setting {
             Setting::StorageEndpoint => keys::STORAGE_ENDPOINT,
             Setting::StorageProvider => keys::STORAGE_PROVIDER,
             Setting::KuboEndpoint => keys::KUBO_ENDPOINT,
+            Setting::PinataApiEndpoint => keys::PINATA_API_ENDPOINT,
+            Setting::PinataUploadsEndpoint => keys::PINATA_UPLOADS_ENDPOINT,
             Setting::Gateway => keys::GATEWAY,
             Setting::GatewayFallbacks => keys::GATEWAY_FALLBACKS,
             Setting::Contracts => keys::CONTRACTS,
@@ -117,6 +125,20 @@ impl Settings {
             Edit::KuboEndpoint(text) => saved(
                 Setting::KuboEndpoint,
                 storage_endpoint_in(labels::KUBO_ENDPOINT, filled(labels::KUBO_ENDPOINT, text)?)?,
+            ),
+            Edit::PinataApiEndpoint(text) => saved(
+                Setting::PinataApiEndpoint,
+                storage_endpoint_in(
+                    labels::PINATA_API_ENDPOINT,
+                    filled(labels::PINATA_API_ENDPOINT, text)?,
+                )?,
+            ),
+            Edit::PinataUploadsEndpoint(text) => saved(
+                Setting::PinataUploadsEndpoint,
+                storage_endpoint_in(
+                    labels::PINATA_UPLOADS_ENDPOINT,
+                    filled(labels::PINATA_UPLOADS_ENDPOINT, text)?,
+                )?,
             ),
             Edit::Gateway(text) => saved(
                 Setting::Gateway,

@@ -6,12 +6,12 @@
 //! asked no CORS preflight.
 
 use cid::Cid;
-use web_sys::{AbortSignal, Blob};
+use web_sys::AbortSignal;
 
 use super::kubo_answer::{read_dag_import_answer, read_pin_ls_answer};
 use super::retry::RetryNotice;
-use super::xhr_upload::{CarBody, CarUpload};
-use super::{StorageError, StorageProvider};
+use super::xhr_upload::{BlobBody, BlobUpload};
+use super::{FileUpload, StorageError, StorageProvider, StoredAs};
 use crate::settings::api_token::ApiToken;
 
 pub struct KuboRpc {
@@ -47,22 +47,29 @@ impl StorageProvider for KuboRpc {
         &self.endpoint
     }
 
-    async fn upload_car(
+    async fn upload(
         &self,
-        car: &Blob,
-        expected_root: &Cid,
+        file: &FileUpload<'_>,
         on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(RetryNotice),
-    ) -> Result<(), StorageError> {
-        let upload = CarUpload {
+    ) -> Result<StoredAs, StorageError> {
+        let expected_root = file.root;
+        let upload = BlobUpload {
+            method: "POST",
             url: format!("{}/api/v0/dag/import?pin-roots=true", self.endpoint),
             endpoint: &self.endpoint,
             bearer: self.token.as_ref().map(ApiToken::expose),
+            headers: &[],
             cancel: self.cancel.as_ref(),
-            body: CarBody::Multipart { part: "file" },
+            read_headers: &[],
+            body: BlobBody::Multipart {
+                part: "file",
+                file_name: "upload.car",
+                fields: &[],
+            },
         };
         upload
-            .send(car, on_progress, on_retry, |answer| {
+            .send(file.car, on_progress, on_retry, |answer| {
                 read_dag_import_answer(
                     &self.endpoint,
                     answer.status,
@@ -72,6 +79,7 @@ impl StorageProvider for KuboRpc {
                 )
             })
             .await
+            .map(|()| StoredAs::InDirectory)
     }
 
     /// `POST /api/v0/pin/ls?arg=<cid>`: local to the node (unlike

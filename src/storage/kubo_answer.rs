@@ -103,7 +103,8 @@ pub fn read_dag_import_answer(
     else {
         return match roots.first() {
             Some(other) => Err(StorageError::CidMismatch {
-                ours: *expected_root,
+                service: endpoint.clone(),
+                ours: expected_root.to_string(),
                 theirs: shown(&other.cid.cid, secret),
             }),
             None => Err(StorageError::BadAnswer {

@@ -13,9 +13,8 @@ use web_sys::{AbortSignal, Blob};
 use super::nft_storage_status::{read_status_answer, PinState, StoredStatus};
 use super::retry::RetryNotice;
 use super::upload_answer::read_upload_answer;
-use super::xhr_upload::{CarBody, CarUpload};
-use super::{StorageError, StorageProvider};
-use crate::blob_pack::PackedBlob;
+use super::xhr_upload::{BlobBody, BlobUpload};
+use super::{FileUpload, StorageError, StorageProvider, StoredAs};
 use crate::ipfs::car_split::PARTS_IN_FLIGHT;
 use crate::settings::api_token::ApiToken;
 
@@ -44,6 +43,39 @@ impl NftStorage {
 }
 
 impl NftStorage {
+    /// One `POST /upload` of a CAR whose root is `expected_root`.
+    async fn upload_car(
+        &self,
+        car: &Blob,
+        expected_root: &Cid,
+        on_progress: impl FnMut(u64, u64) + 'static,
+        on_retry: impl Fn(RetryNotice),
+    ) -> Result<(), StorageError> {
+        let upload = BlobUpload {
+            method: "POST",
+            url: format!("{}/upload", self.endpoint),
+            endpoint: &self.endpoint,
+            bearer: Some(self.token.expose()),
+            headers: &[],
+            cancel: self.cancel.as_ref(),
+            read_headers: &[],
+            body: BlobBody::Raw {
+                content_type: "application/car",
+            },
+        };
+        upload
+            .send(car, on_progress, on_retry, |answer| {
+                read_upload_answer(
+                    &self.endpoint,
+                    answer.status,
+                    &answer.body,
+                    expected_root,
+                    self.token.expose(),
+                )
+            })
+            .await
+    }
+
     /// The uploader's `GET /{cid}`: pin state, size and Filecoin deals of
     /// one of this token's uploads; `None` when the service has no such
     /// upload for this token.
@@ -77,54 +109,25 @@ impl StorageProvider for NftStorage {
         &self.endpoint
     }
 
-    async fn upload_car(
-        &self,
-        car: &Blob,
-        expected_root: &Cid,
-        on_progress: impl FnMut(u64, u64) + 'static,
-        on_retry: impl Fn(RetryNotice),
-    ) -> Result<(), StorageError> {
-        let upload = CarUpload {
-            url: format!("{}/upload", self.endpoint),
-            endpoint: &self.endpoint,
-            bearer: Some(self.token.expose()),
-            cancel: self.cancel.as_ref(),
-            body: CarBody::Raw {
-                content_type: "application/car",
-            },
-        };
-        upload
-            .send(car, on_progress, on_retry, |answer| {
-                read_upload_answer(
-                    &self.endpoint,
-                    answer.status,
-                    &answer.body,
-                    expected_root,
-                    self.token.expose(),
-                )
-            })
-            .await
-    }
-
     /// A CAR over 100 MiB goes as the packer's parts, at most
     /// [`PARTS_IN_FLIGHT`] at once, as nft.storage's client sent them; each
     /// answer must name the root, and progress counts the bytes of all.
-    async fn upload_packed(
+    async fn upload(
         &self,
-        packed: &PackedBlob,
+        file: &FileUpload<'_>,
         mut on_progress: impl FnMut(u64, u64) + 'static,
         on_retry: impl Fn(RetryNotice),
-    ) -> Result<(), StorageError> {
-        if packed.car_parts.is_empty() {
-            return self
-                .upload_car(&packed.car, &packed.root, on_progress, on_retry)
-                .await;
+    ) -> Result<StoredAs, StorageError> {
+        if file.car_parts.is_empty() {
+            self.upload_car(file.car, file.root, on_progress, &on_retry)
+                .await?;
+            return Ok(StoredAs::InDirectory);
         }
-        let total: u64 = packed.car_parts.iter().map(|part| part.bytes).sum();
-        let sent = Rc::new(RefCell::new(vec![0_u64; packed.car_parts.len()]));
+        let total: u64 = file.car_parts.iter().map(|part| part.bytes).sum();
+        let sent = Rc::new(RefCell::new(vec![0_u64; file.car_parts.len()]));
         let report = Rc::new(RefCell::new(move |done| on_progress(done, total)));
         let on_retry = &on_retry;
-        stream::iter(packed.car_parts.iter().enumerate())
+        stream::iter(file.car_parts.iter().enumerate())
             .map(|(index, part)| {
                 let (sent, report) = (sent.clone(), report.clone());
                 let progress = move |done: u64, _| {
@@ -132,11 +135,12 @@ impl StorageProvider for NftStorage {
                     let done = sent.borrow().iter().sum();
                     (report.borrow_mut())(done);
                 };
-                self.upload_car(&part.car, &packed.root, progress, on_retry)
+                self.upload_car(&part.car, file.root, progress, on_retry)
             })
             .buffer_unordered(PARTS_IN_FLIGHT)
             .try_collect::<()>()
-            .await
+            .await?;
+        Ok(StoredAs::InDirectory)
     }
 
     /// nft.storage's public `GET /check/{cid}`: 404 when it does not hold

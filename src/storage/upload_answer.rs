@@ -51,7 +51,8 @@ pub fn read_upload_answer(
         }) if success => match cid.parse::<Cid>() {
             Ok(theirs) if theirs == *expected_root => Ok(()),
             _ => Err(StorageError::CidMismatch {
-                ours: *expected_root,
+                service: endpoint.clone(),
+                ours: expected_root.to_string(),
                 theirs: shown(&cid, secret),
             }),
         },

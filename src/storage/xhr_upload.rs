@@ -1,7 +1,7 @@
-//! One way to upload a CAR from the browser, for every provider: an
-//! XMLHttpRequest (only it reports upload progress), watched for stalls,
-//! abortable by Cancel, and tried again as [`super::retry`] says, with each
-//! wait reported.
+//! One way to upload a Blob (a CAR, a picked file or a slice of one) from
+//! the browser, for every provider: an XMLHttpRequest (only it reports
+//! upload progress), watched for stalls, abortable by Cancel, and tried
+//! again as [`super::retry`] says, with each wait reported.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -26,28 +26,42 @@ const TEST_UPLOAD_IDLE_SECS: Option<&str> = option_env!("MINTY_TEST_UPLOAD_IDLE_
 /// How often the watchdog looks at the time since the last progress event.
 const WATCHDOG_TICK_MS: i32 = 1000;
 
-/// How the CAR goes in the request body.
+/// How the Blob goes in the request body.
 #[derive(Clone, Copy)]
-pub enum CarBody {
-    /// The CAR as the whole body, with this Content-Type.
+pub enum BlobBody<'a> {
+    /// The Blob as the whole body, with this Content-Type.
     Raw { content_type: &'static str },
-    /// A `multipart/form-data` body with the CAR as its one part of this
-    /// name; the browser sets the Content-Type and its boundary, so a local
-    /// node is asked no CORS preflight for it.
-    Multipart { part: &'static str },
+    /// A `multipart/form-data` body with the Blob as the part `part`, named
+    /// `file_name`, then each of `fields` as a text part; the browser sets
+    /// the Content-Type and its boundary, so a local node is asked no CORS
+    /// preflight for it.
+    Multipart {
+        part: &'static str,
+        file_name: &'a str,
+        fields: &'a [(&'static str, String)],
+    },
+    /// No body at all: the Blob is not sent (TUS's creation and HEAD).
+    Empty,
 }
 
-/// One upload as a provider makes it.
-pub struct CarUpload<'a> {
+/// One request as a provider makes it.
+pub struct BlobUpload<'a> {
+    /// `POST` for every provider's upload; TUS adds `PATCH` and `HEAD`.
+    pub method: &'static str,
     /// The full URL, query included.
     pub url: String,
     /// The API base URL the user configured, named in errors.
     pub endpoint: &'a str,
     /// Sent as `Authorization: Bearer …` when there is one.
     pub bearer: Option<&'a str>,
-    pub body: CarBody,
+    /// Further request headers (TUS's).
+    pub headers: &'a [(&'static str, String)],
+    pub body: BlobBody<'a>,
     /// Aborted when the creator presses Cancel.
     pub cancel: Option<&'a AbortSignal>,
+    /// Answer headers to read, each of which a service on another origin
+    /// must list in Access-Control-Expose-Headers.
+    pub read_headers: &'a [&'static str],
 }
 
 /// What one attempt got back; status 0 means no answer at all (a refused
@@ -60,6 +74,28 @@ pub struct AttemptAnswer {
     pub bytes_sent: u64,
     /// The idle watchdog aborted the attempt.
     pub stalled: bool,
+    /// The answer's values of the upload's `read_headers`.
+    pub headers: Vec<(&'static str, Option<String>)>,
+}
+
+impl AttemptAnswer {
+    /// The value of `name`, one of the upload's `read_headers`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(read, _)| read.eq_ignore_ascii_case(name))
+            .and_then(|(_, value)| value.as_deref())
+    }
+
+    /// How the attempt failed, or `None` when it succeeded (2xx).
+    pub fn failure(&self) -> Option<AttemptFailure> {
+        AttemptFailure::of_attempt(self.status, self.bytes_sent, self.stalled)
+    }
+}
+
+/// The idle watchdog's limit in this build.
+pub fn idle_limit() -> Duration {
+    upload_idle_timeout(TEST_UPLOAD_IDLE_SECS, cfg!(debug_assertions))
 }
 
 /// The service as the user knows it: the endpoint's host.
@@ -74,7 +110,7 @@ pub fn service_name(endpoint: &str) -> String {
         .to_owned()
 }
 
-impl CarUpload<'_> {
+impl BlobUpload<'_> {
     /// Uploads `car` until an attempt succeeds or the retries end; `read`
     /// turns an answer (2xx, or the last refusal) into the outcome.
     pub async fn send(
@@ -85,51 +121,77 @@ impl CarUpload<'_> {
         read: impl Fn(&AttemptAnswer) -> Result<(), StorageError>,
     ) -> Result<(), StorageError> {
         let on_progress = Rc::new(RefCell::new(on_progress));
-        let idle_limit = upload_idle_timeout(TEST_UPLOAD_IDLE_SECS, cfg!(debug_assertions));
+        let idle_limit = idle_limit();
         let mut attempt = 1;
         loop {
             if self.is_cancelled() {
                 return Err(StorageError::Cancelled);
             }
             let answer = self.attempt(car, on_progress.clone(), idle_limit).await?;
-            let Some(failure) =
-                AttemptFailure::of_attempt(answer.status, answer.bytes_sent, answer.stalled)
-            else {
+            let Some(failure) = answer.failure() else {
                 return read(&answer);
             };
-            let Some(wait) = next_wait(attempt, failure, answer.retry_after, Math::random()) else {
-                let endpoint = self.endpoint.to_owned();
-                return match failure {
-                    AttemptFailure::Unreachable => Err(StorageError::Unreachable { endpoint }),
-                    AttemptFailure::Dropped => Err(StorageError::ConnectionDropped {
-                        endpoint,
-                        attempts: attempt,
-                    }),
-                    AttemptFailure::Stalled => Err(StorageError::Stalled {
-                        endpoint,
-                        idle_secs: idle_limit.as_secs(),
-                        attempts: attempt,
-                    }),
-                    AttemptFailure::Status(_) => read(&answer),
-                };
-            };
-            attempt += 1;
-            on_retry(RetryNotice {
-                service: service_name(self.endpoint),
-                failure,
-                wait,
-                next_attempt: attempt,
-            });
-            self.pause(wait).await;
+            match self.after_failure(attempt, failure, &answer) {
+                Some(notice) => {
+                    attempt = notice.next_attempt;
+                    let wait = notice.wait;
+                    on_retry(notice);
+                    self.pause(wait).await;
+                }
+                None => {
+                    return match failure {
+                        AttemptFailure::Status(_) => read(&answer),
+                        other => Err(self.gave_up(other, attempt, idle_limit)),
+                    };
+                }
+            }
         }
     }
 
-    fn is_cancelled(&self) -> bool {
+    /// What to do after failed attempt number `attempt`: the notice of the
+    /// next attempt and its wait, or `None` to give up.
+    pub fn after_failure(
+        &self,
+        attempt: u32,
+        failure: AttemptFailure,
+        answer: &AttemptAnswer,
+    ) -> Option<RetryNotice> {
+        let wait = next_wait(attempt, failure, answer.retry_after, Math::random())?;
+        Some(RetryNotice {
+            service: service_name(self.endpoint),
+            failure,
+            wait,
+            next_attempt: attempt + 1,
+        })
+    }
+
+    /// The error for a failure without an answer after `attempts` attempts.
+    pub fn gave_up(
+        &self,
+        failure: AttemptFailure,
+        attempts: u32,
+        idle_limit: Duration,
+    ) -> StorageError {
+        let endpoint = self.endpoint.to_owned();
+        match failure {
+            AttemptFailure::Dropped => StorageError::ConnectionDropped { endpoint, attempts },
+            AttemptFailure::Stalled => StorageError::Stalled {
+                endpoint,
+                idle_secs: idle_limit.as_secs(),
+                attempts,
+            },
+            AttemptFailure::Unreachable | AttemptFailure::Status(_) => {
+                StorageError::Unreachable { endpoint }
+            }
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
         self.cancel.is_some_and(AbortSignal::aborted)
     }
 
     /// Waits `wait`, or less when the upload is cancelled meanwhile.
-    async fn pause(&self, wait: Duration) {
+    pub async fn pause(&self, wait: Duration) {
         let promise = Promise::new(&mut |resolve, _| {
             if let Some(window) = web_sys::window() {
                 let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -150,7 +212,9 @@ impl CarUpload<'_> {
         }
     }
 
-    async fn attempt(
+    /// One attempt, whatever its outcome; only a Cancel or a browser that
+    /// cannot make the request at all is an error.
+    pub async fn attempt(
         &self,
         car: &Blob,
         on_progress: Rc<RefCell<impl FnMut(u64, u64) + 'static>>,
@@ -158,13 +222,20 @@ impl CarUpload<'_> {
     ) -> Result<AttemptAnswer, StorageError> {
         let unreachable = || self.unreachable();
         let request = XmlHttpRequest::new().map_err(|_| unreachable())?;
-        request.open("POST", &self.url).map_err(|_| unreachable())?;
+        request
+            .open(self.method, &self.url)
+            .map_err(|_| unreachable())?;
         if let Some(token) = self.bearer {
             request
                 .set_request_header("Authorization", &format!("Bearer {token}"))
                 .map_err(|_| unreachable())?;
         }
-        if let CarBody::Raw { content_type } = self.body {
+        for (name, value) in self.headers {
+            request
+                .set_request_header(name, value)
+                .map_err(|_| unreachable())?;
+        }
+        if let BlobBody::Raw { content_type } = self.body {
             request
                 .set_request_header("Content-Type", content_type)
                 .map_err(|_| unreachable())?;
@@ -238,13 +309,22 @@ impl CarUpload<'_> {
             finished.borrow_mut().push(on_end);
         });
         match self.body {
-            CarBody::Raw { .. } => request.send_with_opt_blob(Some(car)),
-            CarBody::Multipart { part } => {
+            BlobBody::Raw { .. } => request.send_with_opt_blob(Some(car)),
+            BlobBody::Multipart {
+                part,
+                file_name,
+                fields,
+            } => {
                 let form = FormData::new().map_err(|_| unreachable())?;
-                form.append_with_blob_and_filename(part, car, "upload.car")
+                form.append_with_blob_and_filename(part, car, file_name)
                     .map_err(|_| unreachable())?;
+                for (name, value) in fields {
+                    form.append_with_str(name, value)
+                        .map_err(|_| unreachable())?;
+                }
                 request.send_with_opt_form_data(Some(&form))
             }
+            BlobBody::Empty => request.send(),
         }
         .map_err(|_| unreachable())?;
         let _ = JsFuture::from(done).await;
@@ -271,6 +351,11 @@ impl CarUpload<'_> {
             retry_after,
             bytes_sent: bytes_sent.get(),
             stalled: stalled.get(),
+            headers: self
+                .read_headers
+                .iter()
+                .map(|name| (*name, request.get_response_header(name).ok().flatten()))
+                .collect(),
         })
     }
 }

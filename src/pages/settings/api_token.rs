@@ -26,9 +26,8 @@ pub fn ApiTokenSetting(
     let outcome = RwSignal::new(None::<Result<&'static str, SaveError>>);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let endpoint =
-            settings.with_untracked(|settings| settings.endpoint_of(provider).to_owned());
-        let result = save_api_token(provider, &draft.get_untracked(), &endpoint).map(|saved| {
+        let endpoints = settings.with_untracked(|settings| settings.endpoints_of(provider));
+        let result = save_api_token(provider, &draft.get_untracked(), &endpoints).map(|saved| {
             token.set(Some(saved));
             // The secret leaves the page's DOM once it is stored.
             draft.set(String::new());
@@ -43,7 +42,15 @@ pub fn ApiTokenSetting(
         });
         outcome.set(Some(result.map_err(SaveError::from)));
     };
-    let endpoint = move || settings.with(|settings| settings.endpoint_of(provider).to_owned());
+    let endpoint = move || {
+        settings.with(|settings| {
+            settings
+                .endpoints_of(provider)
+                .all()
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+    };
     let input_id = format!("{testid}-field");
     let hint_id = format!("{testid}-hint");
     view! {
@@ -65,7 +72,7 @@ pub fn ApiTokenSetting(
                                     {token.masked()}
                                 </span>
                                 <span class="muted" data-testid=format!("{testid}-endpoint")>
-                                    "for " {token.endpoint().to_owned()}
+                                    "for " {token.origins_text()}
                                 </span>
                                 <button
                                     type="button"

@@ -253,16 +253,59 @@ fn the_storage_provider_and_the_kubo_endpoint_are_chosen_and_saved() {
     assert_eq!(settings.upload_endpoint(), "http://127.0.0.1:5001");
 
     assert_eq!(
-        refused(Edit::StorageProvider("pinata".into())),
+        refused(Edit::StorageProvider("filecoin".into())),
         SettingsError::InvalidProvider {
             key: "The storage provider",
-            value: "pinata".into()
+            value: "filecoin".into()
         }
     );
     assert!(matches!(
         refused(Edit::KuboEndpoint("127.0.0.1:5001".into())),
         SettingsError::InvalidUrl {
             key: "The Kubo RPC endpoint",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn pinata_is_chosen_with_its_two_endpoints_defaulting_to_the_real_ones() {
+    let defaults = presets();
+    assert_eq!(defaults.pinata_api_endpoint, "https://api.pinata.cloud");
+    assert_eq!(
+        defaults.pinata_uploads_endpoint,
+        "https://uploads.pinata.cloud"
+    );
+    let (settings, storage) = saved_after(&[
+        Edit::StorageProvider("pinata".into()),
+        Edit::PinataApiEndpoint("http://127.0.0.1:8787/".into()),
+        Edit::PinataUploadsEndpoint(" http://localhost:8787 ".into()),
+    ]);
+    assert_eq!(settings.storage_provider, StorageProviderKind::Pinata);
+    assert_eq!(storage[keys::STORAGE_PROVIDER], "pinata");
+    assert_eq!(settings.upload_endpoint(), "http://127.0.0.1:8787");
+    let endpoints = settings.endpoints_of(StorageProviderKind::Pinata);
+    assert_eq!(
+        endpoints.all().collect::<Vec<_>>(),
+        ["http://127.0.0.1:8787", "http://localhost:8787"]
+    );
+    assert_eq!(
+        settings.endpoints_of(StorageProviderKind::KuboRpc).uploads,
+        None,
+        "only Pinata has a second origin"
+    );
+    let (settings, _) = saved_after(&[
+        Edit::PinataUploadsEndpoint("http://localhost:8787".into()),
+        Edit::Reset(Setting::PinataUploadsEndpoint),
+    ]);
+    assert_eq!(
+        settings.pinata_uploads_endpoint,
+        "https://uploads.pinata.cloud"
+    );
+    assert!(matches!(
+        refused(Edit::PinataUploadsEndpoint("uploads.pinata.cloud".into())),
+        SettingsError::InvalidUrl {
+            key: "The Pinata uploads endpoint",
             ..
         }
     ));

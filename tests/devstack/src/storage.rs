@@ -1,5 +1,7 @@
 //! The local storage service: nft.storage's HTTP API (`POST /upload`,
 //! `GET /check/{cid}`, `GET /{cid}`), Kubo's RPC `dag/import` and `pin/ls`,
+//! Pinata's `pinFileToIPFS` and v3 resumable uploads (its API and uploads
+//! origins both served here: the app takes each as a configured base URL),
 //! plus an IPFS path gateway
 //! (`GET /ipfs/{cid}[/path]`), backed by a directory that persists.
 //!
@@ -15,6 +17,8 @@ pub mod content_type;
 pub mod faults;
 pub mod gateway;
 pub mod kubo;
+pub mod pinata;
+pub mod pinata_tus;
 pub mod psa;
 pub mod uploads;
 
@@ -25,7 +29,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use axum::Router;
 
 use blockstore::Blockstore;
@@ -50,6 +54,10 @@ pub struct StorageState {
     pub uploads: UploadIndex,
     /// Roots pinned through Kubo's RPC API.
     pub pins: kubo::Pins,
+    /// Files pinned or uploaded through Pinata's API.
+    pub pinata_files: pinata::PinataFiles,
+    /// Pinata's resumable uploads under way.
+    pub pinata_uploads: pinata_tus::TusUploads,
     /// Test switch: answer uploads with a CID other than the stored one.
     pub lie_about_cids: std::sync::atomic::AtomicBool,
     /// Test switch: alter the bytes the gateway serves.
@@ -65,6 +73,8 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         blocks: Blockstore::open(config.data_dir.join("blocks"))?,
         uploads: UploadIndex::open(config.data_dir.join("uploads"))?,
         pins: kubo::Pins::open(config.data_dir.join("pins"))?,
+        pinata_files: pinata::PinataFiles::open(config.data_dir.join("pinata"))?,
+        pinata_uploads: pinata_tus::TusUploads::open(config.data_dir.join("pinata-uploads"))?,
         lie_about_cids: Default::default(),
         corrupt_gateway: Default::default(),
         kubo_pin_errors: Default::default(),
@@ -77,6 +87,14 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         .route("/check/{cid}", get(api::check))
         .route("/api/v0/dag/import", post(kubo::dag_import))
         .route("/api/v0/pin/ls", post(kubo::pin_ls))
+        .route("/pinning/pinFileToIPFS", post(pinata::pin_file_to_ipfs))
+        .route("/v3/files", post(pinata_tus::create))
+        .route(
+            "/v3/files/{id}",
+            head(pinata_tus::head)
+                .patch(pinata_tus::patch)
+                .get(pinata::get_files),
+        )
         .route("/ipfs/{cid}", get(gateway::serve_root))
         .route("/ipfs/{cid}/{*path}", get(gateway::serve_path))
         .route("/{cid}", get(api::status));
@@ -86,6 +104,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
             .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
             .route("/__test/fail-uploads", post(faults::set_upload_faults))
             .route("/__test/kubo-pin-errors", post(kubo::set_pin_errors))
+            .route("/__test/pinata-requests", get(pinata_tus::requests))
     } else {
         router
     };
@@ -122,16 +141,22 @@ async fn cors(request: Request, next: Next) -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, HEAD, POST, DELETE, OPTIONS"),
+        HeaderValue::from_static("GET, HEAD, POST, PATCH, DELETE, OPTIONS"),
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Authorization, Content-Type"),
+        // TUS's request headers too, for Pinata's resumable uploads.
+        HeaderValue::from_static(
+            "Authorization, Content-Type, Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset",
+        ),
     );
-    // As rate-limited APIs do, so a page can honour the wait it asks for.
+    // As rate-limited APIs do, so a page can honour the wait it asks for;
+    // and TUS's answer headers, which a page must read to resume.
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("Retry-After"),
+        HeaderValue::from_static(
+            "Retry-After, Location, Upload-Offset, Upload-Length, upload-cid, Tus-Resumable",
+        ),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

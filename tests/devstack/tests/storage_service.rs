@@ -928,3 +928,7 @@ fn a_car_split_in_parts_is_queued_until_its_last_part_and_then_served_whole() {
     assert_eq!(served.status(), 200);
     assert!(body_bytes(served) == content, "the gateway serves it whole");
 }
+
+// Pinata's stand-in: pinFileToIPFS, the v3 resumable uploads and the file list.
+#[path = "storage_service/pinata.rs"]
+mod pinata;

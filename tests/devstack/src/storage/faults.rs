@@ -1,7 +1,8 @@
 //! Test switch (only with `--storage-test-switches`): the next N uploads
 //! fail, as a busy, broken or unreachable service would, so the end-to-end
 //! tests can prove what the app retries and what it does not:
-//! - `status`: an HTTP error in nft.storage's shape; a 429 carries
+//! - `status`: an HTTP error in the shape of the API asked (nft.storage's or
+//!   Pinata's); a 429 carries
 //!   `Retry-After` (delta-seconds, RFC 9110 §10.2.3) when the test asks;
 //! - `drop`: half the body is read, then the connection is closed without
 //!   an answer, as when a network drops mid-upload;
@@ -55,6 +56,15 @@ pub struct UploadFault {
 #[derive(Debug, Default)]
 pub struct UploadFaults(Mutex<Option<UploadFault>>);
 
+/// Whose error shape a status fault answers in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorShape {
+    /// `{ok: false, error: {name, message}}`
+    NftStorage,
+    /// `{error: {reason, details}}`
+    Pinata,
+}
+
 /// What the service does with an upload a fault is due for.
 pub enum DueFault {
     Answer(Response),
@@ -63,8 +73,10 @@ pub enum DueFault {
 }
 
 impl UploadFaults {
-    /// The fault for this upload, if one is still due.
-    pub fn take(&self) -> Option<DueFault> {
+    /// The fault for this upload, if one is still due. The switch counts
+    /// uploads to every API alike: nft.storage's `/upload`, and Pinata's
+    /// `pinFileToIPFS` and resumable `PATCH`es.
+    pub fn take(&self, shape: ErrorShape) -> Option<DueFault> {
         let mut due = self.0.lock().expect("the fault switch is never poisoned");
         let fault = due.as_mut().filter(|fault| fault.count > 0)?;
         fault.count -= 1;
@@ -72,22 +84,27 @@ impl UploadFaults {
         Some(match fault.fault {
             FaultKind::Drop => DueFault::Drop,
             FaultKind::Stall => DueFault::Stall,
-            FaultKind::Status => DueFault::Answer(status_answer(fault)),
+            FaultKind::Status => DueFault::Answer(status_answer(fault, shape)),
         })
     }
 }
 
-fn status_answer(fault: UploadFault) -> Response {
+fn status_answer(fault: UploadFault, shape: ErrorShape) -> Response {
     let status = fault
         .status
         .and_then(|status| StatusCode::from_u16(status).ok())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let message = status.canonical_reason().unwrap_or("Error");
-    let mut response = (
-        status,
-        Json(json!({"ok": false, "error": {"name": "HTTPError", "message": message}})),
-    )
-        .into_response();
+    let body = match shape {
+        ErrorShape::NftStorage => {
+            json!({"ok": false, "error": {"name": "HTTPError", "message": message}})
+        }
+        ErrorShape::Pinata => json!({"error": {
+            "reason": message.to_ascii_uppercase().replace(' ', "_"),
+            "details": message,
+        }}),
+    };
+    let mut response = (status, Json(body)).into_response();
     if let Some(seconds) = fault.retry_after {
         response
             .headers_mut()
@@ -96,10 +113,11 @@ fn status_answer(fault: UploadFault) -> Response {
     response
 }
 
-/// Reads about half of the request's body, then answers with a body that
+/// Reads about half of the request's body, handing each piece to `keep`
+/// (a resumable upload keeps what arrived), then answers with a body that
 /// fails before its first byte: hyper then closes the connection without
 /// writing the status line, so the client sees the connection drop.
-pub async fn drop_midway(request: Request) -> Response {
+pub async fn drop_midway(request: Request, mut keep: impl FnMut(&[u8])) -> Response {
     let declared: usize = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -110,7 +128,11 @@ pub async fn drop_midway(request: Request) -> Response {
     let mut read = 0;
     while read < declared / 2 {
         match body.next().await {
-            Some(Ok(chunk)) => read += chunk.len(),
+            Some(Ok(chunk)) => {
+                let wanted = (declared / 2 - read).min(chunk.len());
+                keep(&chunk[..wanted]);
+                read += chunk.len();
+            }
             _ => break,
         }
     }

@@ -22,11 +22,12 @@ use minty::ipfs::uri::{parse_path, IpfsPath, RAW_BLOCK_MEDIA_TYPE};
 use minty::ipfs::Cid;
 
 use super::content_type::content_type_for;
-use super::{StorageState, MAX_UPLOAD_BYTES};
+use super::pinata_tus::MAX_UPLOAD_LENGTH as MAX_TUS_UPLOAD_BYTES;
+use super::StorageState;
 
-/// The largest file the gateway serves: the largest upload, since a DAG
-/// that expands past it was built to.
-const MAX_SERVED_BYTES: u64 = MAX_UPLOAD_BYTES as u64;
+/// The largest file the gateway serves: the largest upload (a resumable
+/// one, to Pinata), since a DAG that expands past it was built to.
+const MAX_SERVED_BYTES: u64 = MAX_TUS_UPLOAD_BYTES;
 
 pub async fn serve_root(
     state: State<Arc<StorageState>>,
