@@ -4,81 +4,26 @@
 //! as the DAG is copied through the gateway, `failed` for a CID nobody has,
 //! the filters of `GET /pins`, DELETE, tokens, and the two stand-ins apart.
 
-use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use minty::ipfs::pack::pack_file;
 use minty::ipfs::profile::NFT_STORAGE;
 use minty_devstack::storage::psa::FIND_TIMEOUT;
-use minty_devstack::storage::{self, StorageConfig};
 use serde_json::{json, Value};
 
 const STORAGE_TOKEN: &str = "storage-token";
 const TOKEN_A: &str = "storage-token-psa-a";
 const TOKEN_B: &str = "storage-token-psa-b";
 
-/// The storage service, with its stand-ins, on an ephemeral port and a
-/// runtime of its own, dropped with it.
-struct Server {
-    address: SocketAddr,
-    runtime: Option<tokio::runtime::Runtime>,
-}
+mod common;
 
-impl Server {
-    fn start(data_dir: &Path) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-        let address = listener.local_addr().expect("an address");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        let listener = {
-            let _context = runtime.enter();
-            tokio::net::TcpListener::from_std(listener).expect("tokio adopts the listener")
-        };
-        let config = StorageConfig {
-            data_dir: data_dir.to_owned(),
-            required_token: Some(STORAGE_TOKEN.to_owned()),
-            test_switches: true,
-        };
-        runtime.spawn(async move {
-            if let Err(error) = storage::serve(listener, config).await {
-                eprintln!("the storage service stopped: {error}");
-            }
-        });
-        Self {
-            address,
-            runtime: Some(runtime),
-        }
-    }
+use common::{agent, answer, StorageServer as Server};
 
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(5));
-        }
-    }
-}
-
-fn answer(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
-    match result {
-        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
-        Err(error) => panic!("the service did not answer: {error}"),
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .build()
+/// The storage service with its stand-ins, a required token and the test
+/// switches on.
+fn start(data_dir: &Path) -> Server {
+    Server::start_with(data_dir, Some(STORAGE_TOKEN), true)
 }
 
 /// Stores `bytes` as one file through the nft.storage API; returns its CID.
@@ -155,7 +100,7 @@ fn block_count(dir: &Path, service: &str) -> usize {
 #[test]
 fn a_pin_is_accepted_with_202_and_a_pin_status() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let cid = upload(&server, b"hello pinning");
     let (status, pin) = add_pin(&server, "a", Some(TOKEN_A), &cid);
     assert_eq!(status, 202, "{pin}");
@@ -177,7 +122,7 @@ fn a_pin_is_accepted_with_202_and_a_pin_status() {
 #[test]
 fn a_pin_goes_queued_pinning_pinned_as_its_dag_is_copied_through_the_gateway() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     // Several chunks, so the stand-in must walk links to copy it all.
     let bytes: Vec<u8> = (0..700_000u32).map(|i| (i * 7 % 251) as u8).collect();
     let expected_blocks = pack_file(NFT_STORAGE, None, &bytes).blocks.len();
@@ -213,7 +158,7 @@ fn a_pin_goes_queued_pinning_pinned_as_its_dag_is_copied_through_the_gateway() {
 #[test]
 fn a_cid_nobody_has_stays_queued_then_fails_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let nowhere = pack_file(NFT_STORAGE, None, b"never uploaded anywhere")
         .root
         .to_string();
@@ -234,7 +179,7 @@ fn a_cid_nobody_has_stays_queued_then_fails_with_a_reason() {
 #[test]
 fn blocks_the_gateway_alters_fail_the_pin() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let cid = upload(&server, b"to be corrupted on the way");
     answer(
         agent()
@@ -254,7 +199,7 @@ fn blocks_the_gateway_alters_fail_the_pin() {
 #[test]
 fn tokens_are_required_and_each_stand_in_has_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let cid = upload(&server, b"tokens");
     for (service, token) in [
         ("a", None),
@@ -276,7 +221,7 @@ fn tokens_are_required_and_each_stand_in_has_its_own() {
 #[test]
 fn the_stand_ins_keep_separate_pins_and_delete_answers_202() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let cid = upload(&server, b"separate");
     let (_, pin) = add_pin(&server, "a", Some(TOKEN_A), &cid);
     let requestid = pin["requestid"].as_str().unwrap();
@@ -303,7 +248,7 @@ fn the_stand_ins_keep_separate_pins_and_delete_answers_202() {
 #[test]
 fn pages_may_call_the_stand_ins_with_a_token_and_delete() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = start(dir.path());
     let response = answer(
         agent()
             .request("OPTIONS", &server.url("/psa/b/pins/b-1"))

@@ -3,91 +3,34 @@
 //! check endpoints, the path gateway, CORS, and persistence across restarts.
 
 use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
 use minty::ipfs::car::encode_car;
 use minty::ipfs::pack::{pack_file, pack_files};
 use minty::ipfs::profile::NFT_STORAGE;
-use minty_devstack::storage::{self, StorageConfig};
 use serde_json::{json, Value};
 
-/// The service on an ephemeral port, served by a runtime of its own.
-/// Dropping it shuts the runtime down, which drops the server task, its
-/// connections and its listener, so no test leaves a server behind.
-struct StorageServer {
-    address: SocketAddr,
-    runtime: Option<tokio::runtime::Runtime>,
+mod common;
+
+pub use common::StorageServer;
+use common::{agent, answer};
+
+/// How most tests start the service: with or without a required token, and
+/// with the test switches off.
+trait Start {
+    fn start(data_dir: &Path, required_token: Option<&str>) -> Self;
+    fn start_with_switches(data_dir: &Path) -> Self;
 }
 
-impl StorageServer {
+impl Start for StorageServer {
     fn start(data_dir: &Path, required_token: Option<&str>) -> Self {
         Self::start_with(data_dir, required_token, false)
     }
 
-    /// With the `POST /__test/*` switches on, as the end-to-end tests run it.
     fn start_with_switches(data_dir: &Path) -> Self {
         Self::start_with(data_dir, None, true)
-    }
-
-    fn start_with(data_dir: &Path, required_token: Option<&str>, test_switches: bool) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
-        let address = listener.local_addr().expect("the listener has an address");
-        listener
-            .set_nonblocking(true)
-            .expect("tokio needs a non-blocking listener");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        let listener = {
-            let _context = runtime.enter();
-            tokio::net::TcpListener::from_std(listener).expect("tokio adopts the listener")
-        };
-        let config = StorageConfig {
-            data_dir: data_dir.to_owned(),
-            required_token: required_token.map(str::to_owned),
-            test_switches,
-        };
-        runtime.spawn(async move {
-            if let Err(error) = storage::serve(listener, config).await {
-                // The listener is gone with the task; requests will say so,
-                // and this says why.
-                eprintln!("the storage service stopped: {error}");
-            }
-        });
-        Self {
-            address,
-            runtime: Some(runtime),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-}
-
-impl Drop for StorageServer {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_secs(5));
-        }
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(30))
-        .build()
-}
-
-/// The response whatever its status; ureq reports 4xx/5xx as errors.
-fn answer(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
-    match result {
-        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
-        Err(error) => panic!("the storage service did not answer: {error}"),
     }
 }
 
