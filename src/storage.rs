@@ -59,6 +59,12 @@ pub enum StorageError {
     },
     #[error("Upload cancelled; nothing was sent to your wallet.")]
     Cancelled,
+    #[error(
+        "{endpoint} redirected the upload to {to}, another origin, so the app stopped it: \
+         nothing it answered is trusted, and the browser does not carry your token across \
+         origins. Check the endpoint in Settings; no transaction was sent."
+    )]
+    RedirectedElsewhere { endpoint: String, to: String },
     #[error("{endpoint} refused the upload ({status}): {message}")]
     Refused {
         endpoint: String,
@@ -82,6 +88,18 @@ pub enum StorageError {
         ours: String,
         theirs: String,
     },
+}
+
+/// The origin a request ended at, when a redirect took it away from the
+/// origin it was sent to (`landed` is XMLHttpRequest's `responseURL`, empty
+/// when nothing answered).
+pub fn landed_elsewhere(requested: &str, landed: &str) -> Option<String> {
+    use crate::settings::api_token::origin_of;
+    if landed.is_empty() {
+        return None;
+    }
+    let landed_origin = origin_of(landed).unwrap_or_else(|| landed.to_owned());
+    (origin_of(requested).as_ref() != Some(&landed_origin)).then_some(landed_origin)
 }
 
 /// What a provider is given to store one file: the file itself (Pinata
@@ -245,6 +263,25 @@ impl StorageProvider for ChosenStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_to_another_origin_is_told_apart_from_one_within_it() {
+        let upload = "http://127.0.0.1:8787/upload";
+        assert_eq!(landed_elsewhere(upload, ""), None);
+        assert_eq!(landed_elsewhere(upload, upload), None);
+        assert_eq!(
+            landed_elsewhere(upload, "http://127.0.0.1:8787/v2/upload"),
+            None
+        );
+        assert_eq!(
+            landed_elsewhere(upload, "http://localhost:8787/upload"),
+            Some("http://localhost:8787".into())
+        );
+        assert_eq!(
+            landed_elsewhere("https://api.pinata.cloud/x", "https://evil.example/x"),
+            Some("https://evil.example".into())
+        );
+    }
 
     const NODE: &str = "http://127.0.0.1:5001";
 

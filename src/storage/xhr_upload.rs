@@ -15,7 +15,7 @@ use web_sys::{AbortSignal, Blob, FormData, ProgressEvent, XmlHttpRequest};
 use super::retry::{
     next_wait, parse_retry_after, upload_idle_timeout, AttemptFailure, RetryNotice,
 };
-use super::StorageError;
+use super::{landed_elsewhere, StorageError};
 
 /// Test-only: a shorter idle watchdog, set at build time by the local
 /// stack's test mode (`minty-devstack up --storage-test-switches`) so the
@@ -336,6 +336,14 @@ impl BlobUpload<'_> {
         drop((progress, answer_progress, watchdog, abort, finished));
         if self.is_cancelled() {
             return Err(StorageError::Cancelled);
+        }
+        // XMLHttpRequest follows redirects before the app can refuse them;
+        // an answer from another origin is not the endpoint's, whatever it says.
+        if let Some(to) = landed_elsewhere(&self.url, &request.response_url()) {
+            return Err(StorageError::RedirectedElsewhere {
+                endpoint: self.endpoint.to_owned(),
+                to,
+            });
         }
 
         // Readable across origins only when the service exposes it

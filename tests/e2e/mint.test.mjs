@@ -406,6 +406,29 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('an upload redirected to another origin is refused, and the token does not follow it', async () => {
+    const page = await mintPage(browser, stack)
+    const supply = await totalSupply(stack.rpcUrl, CONTRACT)
+    const elsewhere = `http://localhost:${ports.storage}`
+    const redirected = []
+    page.on('request', (request) => { if (request.url().startsWith(elsewhere)) redirected.push(request) })
+    // The next upload is answered 307 to the same service under another name.
+    await stack.failUploads({ fault: 'redirect', count: 1 })
+    await fillForm(page, { name: 'Redirected', file: { name: 'r.png', mimeType: 'image/png', buffer: gradientPng(5) } })
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
+    const error = await page.getByTestId('mint-error').innerText()
+    assert.match(error, new RegExp(`redirected the upload to ${elsewhere}, another origin`))
+    assert.ok(redirected.length > 0, 'the browser followed the redirect')
+    for (const request of redirected) {
+      const headers = await request.allHeaders()
+      assert.equal(headers.authorization, undefined, `the token went to ${request.url()}`)
+    }
+    assert.equal(await totalSupply(stack.rpcUrl, CONTRACT), supply, 'nothing minted')
+    assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
+    await page.context().close()
+  })
+
   it('a token is never saved or sent for plain http off this machine', async () => {
     const page = await mintPage(browser, stack, { token: null })
     const requests = recordRequests(page)

@@ -107,6 +107,7 @@ pub async fn upload(
         Some(DueFault::Answer(failure)) => return Ok(failure),
         Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
         Some(DueFault::Stall) => return Ok(faults::stall(request).await),
+        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
         None => {}
     }
     let owner = authorize(&state, request.headers())?;

@@ -38,10 +38,12 @@ pub enum FaultKind {
     Status,
     Drop,
     Stall,
+    Redirect,
 }
 
 /// `POST /__test/fail-uploads` body: `{"status": 429, "count": 2, "retryAfter": 1}`,
-/// `{"fault": "drop", "count": 1}` or `{"fault": "stall", "count": 1}`.
+/// `{"fault": "drop", "count": 1}`, `{"fault": "stall", "count": 1}` or
+/// `{"fault": "redirect", "count": 1}`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadFault {
@@ -68,6 +70,7 @@ pub enum ErrorShape {
 /// What the service does with an upload a fault is due for.
 pub enum DueFault {
     Answer(Response),
+    Redirect,
     Drop,
     Stall,
 }
@@ -84,6 +87,7 @@ impl UploadFaults {
         Some(match fault.fault {
             FaultKind::Drop => DueFault::Drop,
             FaultKind::Stall => DueFault::Stall,
+            FaultKind::Redirect => DueFault::Redirect,
             FaultKind::Status => DueFault::Answer(status_answer(fault, shape)),
         })
     }
@@ -144,6 +148,36 @@ pub async fn drop_midway(request: Request, mut keep: impl FnMut(&[u8])) -> Respo
         ))
     });
     Response::new(Body::from_stream(failing))
+}
+
+/// A 307 (which keeps the method and body, RFC 9110 §15.4.8) to the same
+/// path on this service under its other loopback name, `localhost` for
+/// `127.0.0.1` and back: another origin, as a misconfigured proxy or a
+/// hostile endpoint might send the client to.
+pub fn redirect_elsewhere(request: &Request) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let (name, port) = host.rsplit_once(':').unwrap_or((host, "80"));
+    let other = if name == "localhost" {
+        "127.0.0.1"
+    } else {
+        "localhost"
+    };
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |path| path.as_str());
+    match HeaderValue::from_str(&format!("http://{other}:{port}{path}")) {
+        Ok(location) => (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location)],
+        )
+            .into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 /// Holds the upload without reading it or answering.

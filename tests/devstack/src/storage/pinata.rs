@@ -215,6 +215,7 @@ pub async fn pin_file_to_ipfs(
         Some(DueFault::Answer(failure)) => return Ok(failure),
         Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
         Some(DueFault::Stall) => return Ok(faults::stall(request).await),
+        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
         None => {}
     }
     authorize(&state, request.headers())?;

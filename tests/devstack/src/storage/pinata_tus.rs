@@ -274,6 +274,7 @@ async fn try_patch(state: &StorageState, id: &str, request: Request) -> Result<R
             return Err(dropped);
         }
         Some(DueFault::Stall) => return Err(faults::stall(request).await),
+        Some(DueFault::Redirect) => return Err(faults::redirect_elsewhere(&request)),
         None => {}
     }
     let headers = request.headers();
