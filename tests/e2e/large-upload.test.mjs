@@ -51,13 +51,16 @@ describe('large uploads', () => {
     assert.ok(parts.length >= 3, `the file went in ${parts.length} parts: ${sizes}`)
     assert.ok(parts.every((size) => size <= 50 * MIB), `parts of ${sizes}`)
     // Overlap from the browser's own network timings: Playwright's events
-    // reach the test later than the page starts the next part.
+    // reach the test later than the page starts the next part. A part
+    // begins as another's answer is read, and the timings (a wall-clock
+    // start plus monotonic offsets) differ by milliseconds there, so an
+    // overlap under 50 ms is the hand-over, not a fourth upload.
     const spans = carPosts.map((request) => {
       const { startTime, responseEnd } = request.timing()
       return [startTime, startTime + responseEnd]
     })
     const mostInFlight = Math.max(...spans.map(([start]) =>
-      spans.filter(([from, to]) => from <= start && start < to).length))
+      spans.filter(([from, to]) => from === start || (from < start && start < to - 50)).length))
     assert.ok(mostInFlight <= 3, `${mostInFlight} uploads at once: ${JSON.stringify(spans)}`)
     assert.ok(mostInFlight >= 2, 'the parts went in parallel')
 
