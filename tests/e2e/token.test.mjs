@@ -247,11 +247,11 @@ describe('token page: viewing a token', () => {
       const leafFetches = await page.evaluate((leaf) =>
         performance.getEntriesByType('resource').filter((entry) => entry.name.includes(leaf)).length, bomb.leaf)
       assert.ok(leafFetches <= 1, `the 1 MiB leaf was fetched ${leafFetches} times`)
+      if (shown === 'unchecked') await page.screenshot({ path: screenshotPath('token-dag-bomb'), fullPage: true })
       // Alive: the app still routes and renders another token.
       await page.evaluate((id) => { history.pushState(null, '', `/token/${id}`); dispatchEvent(new PopStateEvent('popstate')) }, tokens.cat.id)
       await page.getByTestId('token-name').filter({ hasText: 'Mint the cat' }).waitFor({ timeout: 30000 })
       assert.deepEqual(page.pageErrors, [])
-      if (shown === 'unchecked') await page.screenshot({ path: screenshotPath('token-dag-bomb'), fullPage: true })
       await page.context().close()
     }
     // The gateway survived both, and still serves.
