@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::upload_answer::shown;
+use super::upload_answer::{refusal_message, shown, ErrorValue};
 use super::StorageError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -79,11 +79,6 @@ struct Pin {
     size: Option<u64>,
 }
 
-#[derive(Deserialize)]
-struct ErrorValue {
-    message: Option<String>,
-}
-
 /// The status of a CID, `None` when the service does not hold it (404).
 pub fn read_status_answer(
     endpoint: &str,
@@ -116,10 +111,7 @@ pub fn read_status_answer(
         Answer { error, .. } => Err(StorageError::Refused {
             endpoint,
             status,
-            message: error
-                .and_then(|error| error.message)
-                .map(|message| shown(&message, secret))
-                .unwrap_or_else(|| "no reason given".into()),
+            message: refusal_message(error, secret),
         }),
     }
 }

@@ -18,9 +18,18 @@ struct UploadValue {
     cid: String,
 }
 
+/// nft.storage's `error` object, in every answer that fails.
 #[derive(Deserialize)]
-struct ErrorValue {
+pub(super) struct ErrorValue {
     message: Option<String>,
+}
+
+/// The service's own message about a failure, fit to show.
+pub(super) fn refusal_message(error: Option<ErrorValue>, secret: &str) -> String {
+    error
+        .and_then(|error| error.message)
+        .map(|message| shown(&message, secret))
+        .unwrap_or_else(|| "no reason given".into())
 }
 
 /// The longest service message shown to the user.
@@ -59,10 +68,7 @@ pub fn read_upload_answer(
         Ok(Answer { error, .. }) if !success => Err(StorageError::Refused {
             endpoint,
             status,
-            message: error
-                .and_then(|error| error.message)
-                .map(|message| shown(&message, secret))
-                .unwrap_or_else(|| "no reason given".into()),
+            message: refusal_message(error, secret),
         }),
         Err(_) if !success => Err(StorageError::Refused {
             endpoint,

@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, head, post};
@@ -66,6 +66,18 @@ pub struct StorageState {
     pub kubo_pin_errors: std::sync::atomic::AtomicBool,
     /// Test switch: fail the next uploads with a status.
     pub upload_faults: faults::UploadFaults,
+}
+
+/// The token of `Authorization: Bearer <token>`, when there is a non-blank
+/// one; every API of the service reads it the same way and answers its
+/// absence in its own shape.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
 }
 
 pub fn router(config: StorageConfig) -> std::io::Result<Router> {

@@ -56,12 +56,7 @@ impl IntoResponse for ApiError {
 /// Checks the bearer token and returns its fingerprint, the only form in
 /// which the service keeps it.
 fn authorize(state: &StorageState, headers: &HeaderMap) -> Result<String, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
+    let token = super::bearer_token(headers)
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minty::ipfs::pack::{pack_file, pack_files, PackedDag};
@@ -77,19 +77,13 @@ impl IntoResponse for PinataError {
 /// Checks `Authorization: Bearer <JWT>`: any non-empty one, or only the
 /// stack's required token when it has one.
 pub fn authorize(state: &StorageState, headers: &HeaderMap) -> Result<(), PinataError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| {
-            PinataError::new(
-                StatusCode::UNAUTHORIZED,
-                "INVALID_CREDENTIALS",
-                "No credentials provided: send Authorization: Bearer <JWT>.",
-            )
-        })?;
+    let token = super::bearer_token(headers).ok_or_else(|| {
+        PinataError::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "No credentials provided: send Authorization: Bearer <JWT>.",
+        )
+    })?;
     match &state.config.required_token {
         Some(required) if token != required => Err(PinataError::new(
             StatusCode::UNAUTHORIZED,

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -119,12 +119,7 @@ fn failure(status: StatusCode, reason: &str, details: impl Into<String>) -> Resp
 
 /// The 401 answer for a request without the stand-in's token, if it has none.
 fn refusal(state: &PsaState, headers: &HeaderMap) -> Option<Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|token| !token.is_empty());
+    let token = super::bearer_token(headers);
     match (token, &state.token) {
         (None, _) => Some(failure(
             StatusCode::UNAUTHORIZED,
