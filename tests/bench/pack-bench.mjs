@@ -7,29 +7,14 @@
 // in wasm against SubtleCrypto.digest, and peak memory for 1 GiB natively
 // and a 256 MiB Blob in the browser. Everything runs on loopback.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { createReadStream, existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { launchBrowser, repoRoot } from '../e2e/harness.mjs'
+import { MiB, benchDir, env, mbps, randomFile, step } from './bench-kit.mjs'
 
-const MiB = 1024 * 1024
 const SIZE = 64 * MiB
-const benchDir = path.join(repoRoot, 'target/bench')
 const distDir = path.join(benchDir, 'dist')
-mkdirSync(benchDir, { recursive: true })
-const env = { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` }
-
-function step (message) { console.error(`--> ${message}`) }
-
-function randomFile (name, size) {
-  const file = path.join(benchDir, name)
-  if (existsSync(file) && statSync(file).size === size) return file
-  const fd = openSync(file, 'w')
-  for (let written = 0; written < size; written += MiB) writeSync(fd, randomBytes(Math.min(MiB, size - written)))
-  closeSync(fd)
-  return file
-}
 
 /// Wall-clock seconds of a command, best of three, and its stdout.
 function timeCommand (command, args) {
@@ -66,8 +51,6 @@ function serve (routes) {
   })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
-
-const mbps = (bytes, seconds) => bytes / 1e6 / seconds
 
 step('building ipfs-pack (release)')
 execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'ipfs-pack'], { cwd: repoRoot, env, stdio: 'inherit' })
