@@ -155,6 +155,27 @@ mod tests {
     }
 
     #[test]
+    fn a_filesize_of_two_gib_or_more_round_trips() {
+        let data = UnixFsData::file_of_parts(vec![1 << 20; 4_000]);
+        assert_eq!(data.filesize, Some(4_194_304_000));
+        assert_eq!(UnixFsData::decode(&data.encode()), Ok(data));
+    }
+
+    /// ipfs-unixfs 11.2.5 (protons-runtime 5.6.0) writes a filesize of
+    /// 2^31 or more as a broken varint: for 4,194,304,000 it wrote
+    /// `18 00 ec 7f 00 00`, a filesize of 0 followed by bytes no encoder
+    /// writes. Such a node is refused as malformed, not read as empty.
+    #[test]
+    fn a_filesize_written_as_a_broken_varint_is_refused() {
+        let mut bytes = vec![0x08, 0x02, 0x18, 0x00, 0xec, 0x7f, 0x00, 0x00];
+        bytes.extend([0x20, 0x80, 0x80, 0x40].repeat(3));
+        assert!(matches!(
+            UnixFsData::decode(&bytes),
+            Err(UnixFsError::Wire(_))
+        ));
+    }
+
+    #[test]
     fn packed_blocksizes_decode_too() {
         // Type=File, blocksizes packed [300, 1]
         let bytes = [0x08, 0x02, 0x22, 0x03, 0xac, 0x02, 0x01];

@@ -150,8 +150,8 @@ describe('token page: viewing a token', () => {
         description: 'Bored\u200BApe \u{1F469}\u200D\u{1F680}'
       }
     })
-    // Two DAG bombs of 4,000 links to one 1 MiB leaf: one declares the 4 GiB
-    // it expands to, the other claims 4,000 bytes.
+    // Two DAG bombs of 2,000 links to one 1 MiB leaf: one declares the
+    // 2,000 MiB it expands to, the other claims 2,000 bytes.
     for (const [key, honest] of [['bomb', true], ['lyingBomb', false]]) {
       const { root, leaf, car } = await dagBomb({ honest })
       assert.equal(await uploadCar(stack, car), root)
