@@ -239,8 +239,10 @@ describe('token page: viewing a token', () => {
       assert.match(await text(page, 'token-name'), /A DAG bomb/)
       await page.locator('[data-testid="asset-error"], [data-testid="asset-verified"]').first().waitFor({ timeout: 30000 })
       if (shown === 'unchecked') {
-        // Too large to check: left to the gateway, marked as not checked.
+        // Too large to check: left to the gateway, marked as not checked,
+        // and not refused as malformed.
         assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'false')
+        assert.equal(await page.getByTestId('asset-error').count(), 0, await page.getByTestId('asset-error').allInnerTexts())
       } else {
         assert.match(await text(page, 'asset-error'), shown)
       }
