@@ -239,10 +239,10 @@ describe('token page: viewing a token', () => {
       assert.match(await text(page, 'token-name'), /A DAG bomb/)
       await page.locator('[data-testid="asset-error"], [data-testid="asset-verified"]').first().waitFor({ timeout: 30000 })
       if (shown === 'unchecked') {
-        // Too large to check: left to the gateway, marked as not checked,
-        // and not refused as malformed.
+        // Too large to check: left to the gateway (whose own budget refuses
+        // it), marked as not checked, and not refused as malformed.
         assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'false')
-        assert.equal(await page.getByTestId('asset-error').count(), 0, await page.getByTestId('asset-error').allInnerTexts())
+        for (const refusal of await page.getByTestId('asset-error').allInnerTexts()) assert.doesNotMatch(refusal, /malformed/)
       } else {
         assert.match(await text(page, 'asset-error'), shown)
       }
