@@ -9,7 +9,9 @@ use leptos_router::{
 
 use crate::components::WalletStatus;
 use crate::jobs::provide_jobs;
-use crate::pages::{Home, Mint, NotFound, SettingsPage, TokenPage, Uploads};
+use crate::pages::{
+    AllTokens, Home, Mint, NotFound, OwnerTokens, SettingsPage, TokenPage, Uploads,
+};
 use crate::settings::{
     edit::Edit,
     local_storage::{self, SaveError},
@@ -54,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <A href="/" exact=true>
                         "Home"
                     </A>
+                    <A href="/tokens">"Tokens"</A>
+                    <MyTokensLink />
                     <A href="/mint">"Mint"</A>
                     <A href="/uploads">"Uploads"</A>
                     <A href="/settings">"Settings"</A>
@@ -66,9 +70,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mint") view=Mint />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/token/:id") view=TokenPage />
+                    <Route path=path!("/tokens") view=AllTokens />
+                    <Route path=path!("/owner/:address") view=OwnerTokens />
                     <Route path=path!("/uploads") view=Uploads />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// "My tokens": the connected account's gallery, shown once a wallet is
+/// connected.
+#[component]
+fn MyTokensLink() -> impl IntoView {
+    let wallet = expect_context::<WalletContext>();
+    move || {
+        wallet.account.get().map(|account| {
+            view! { <A href=format!("/owner/{account}")>"My tokens"</A> }
+        })
     }
 }

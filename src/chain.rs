@@ -34,6 +34,16 @@ impl ChainReader {
         )
     }
 
+    /// How many reads to have in flight at once. The RPC URL sends the
+    /// reads of one turn as a single batch, so all of them go together; a
+    /// wallet cannot batch, and a few at a time keep it responsive.
+    pub fn reads_in_flight(&self) -> usize {
+        match self {
+            ChainReader::Wallet(_) => 6,
+            ChainReader::RpcUrl(_) => usize::MAX,
+        }
+    }
+
     /// Calls the contract at `to` with `data` at the latest block and
     /// returns what it returned; a revert comes back decoded.
     pub async fn eth_call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, ChainError> {

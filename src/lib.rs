@@ -18,6 +18,8 @@ pub mod chain;
 pub mod components;
 pub mod eth;
 #[cfg(target_arch = "wasm32")]
+pub mod gallery;
+#[cfg(target_arch = "wasm32")]
 pub mod gateway;
 pub mod gateway_plan;
 pub mod ipfs;

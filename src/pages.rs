@@ -1,5 +1,6 @@
 //! One module per screen the router can show.
 
+pub mod gallery;
 pub mod home;
 pub mod mint;
 pub mod not_found;
@@ -7,6 +8,7 @@ pub mod settings;
 pub mod token;
 pub mod uploads;
 
+pub use gallery::{AllTokens, OwnerTokens};
 pub use home::Home;
 pub use mint::Mint;
 pub use not_found::NotFound;

@@ -116,7 +116,10 @@ pub async fn show_token(
     })
 }
 
-async fn load_metadata(token_uri: &str, plan: GatewayPlan) -> Result<Metadata, MetadataProblem> {
+pub async fn load_metadata(
+    token_uri: &str,
+    plan: GatewayPlan,
+) -> Result<Metadata, MetadataProblem> {
     let link = classify_untrusted_link(token_uri)?;
     let verified = match &link {
         SafeLink::Ipfs(address) => {

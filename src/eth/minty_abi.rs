@@ -116,6 +116,10 @@ pub fn token_by_index_call(index: U256) -> Vec<u8> {
     call("tokenByIndex(uint256)", &[Token::Uint(index)])
 }
 
+pub fn balance_of_call(owner: Address) -> Vec<u8> {
+    call("balanceOf(address)", &[Token::Address(owner)])
+}
+
 pub fn token_of_owner_by_index_call(owner: Address, index: U256) -> Vec<u8> {
     call(
         "tokenOfOwnerByIndex(address,uint256)",
