@@ -17,7 +17,7 @@ use minty::ipfs::{Block, Cid};
 use serde_json::json;
 
 use super::completeness::{completeness, Completeness};
-use super::faults::{self, DueFault, ErrorShape};
+use super::faults::{self, Api, DueFault};
 use super::uploads::UploadedFile;
 use super::StorageState;
 
@@ -98,7 +98,7 @@ pub async fn upload(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    match state.upload_faults.take(ErrorShape::NftStorage) {
+    match state.upload_faults.take(Api::NftStorage) {
         Some(DueFault::Answer(failure)) => return Ok(failure),
         Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
         Some(DueFault::Stall) => return Ok(faults::stall(request).await),
