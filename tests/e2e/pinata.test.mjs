@@ -214,7 +214,7 @@ describe('creators mint through Pinata', () => {
       const { page } = await withPinata(browser, stack)
       const before = (await standInRequests(stack)).length
       // The next upload request is the first PATCH: half of it arrives.
-      await stack.failUploads({ fault: 'drop', count: 1 })
+      await stack.failUploads({ api: 'pinata', fault: 'drop', count: 1 })
       const { assetUri } = await mintLarge(page, { name: 'Resumed', file: big.file })
       const seen = (await standInRequests(stack)).slice(before)
       const patches = seen.filter((entry) => entry.method === 'PATCH')
