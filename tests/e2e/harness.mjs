@@ -68,6 +68,13 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
       if (!response.ok) throw new Error(`storage switch ${name}: ${response.status}`)
     },
+    /// One `api`'s upload answers name a CID for other bytes while `on`
+    /// (tests only); the other APIs' stay honest.
+    async lieAboutCids ({ api, on }) {
+      if (!api) throw new Error('lieAboutCids: name the api (nft-storage, pinata or kubo)')
+      const response = await fetch(`${this.storageUrl}/__test/lie-about-cids?api=${api}`, { method: 'POST', body: on ? 'on' : 'off' })
+      if (!response.ok) throw new Error(`lie-about-cids: ${response.status}`)
+    },
     /// The next `count` uploads to one `api` fail (tests only): 'nft-storage'
     /// (`/upload`), 'pinata' (pinFileToIPFS and the TUS PATCHes, not the
     /// creating POST) or 'kubo' (`dag/import`); the other APIs' uploads are

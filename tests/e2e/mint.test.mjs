@@ -455,7 +455,7 @@ describe('creators mint on the local stack', () => {
 
   it('a storage service that answers with another CID is refused before minting', async () => {
     const page = await mintPage(browser, stack)
-    await stack.storageSwitch('lie-about-cids', true)
+    await stack.lieAboutCids({ api: 'nft-storage', on: true })
     try {
       await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: gradientPng(6) } })
       await page.getByTestId('mint-submit').click()
@@ -463,7 +463,7 @@ describe('creators mint on the local stack', () => {
       assert.match(await page.getByTestId('mint-error').innerText(), /stored the upload as baf[a-z0-9]+, but this app computed baf[a-z0-9]+/)
       assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
     } finally {
-      await stack.storageSwitch('lie-about-cids', false)
+      await stack.lieAboutCids({ api: 'nft-storage', on: false })
     }
     await page.context().close()
   })

@@ -199,23 +199,11 @@ pub async fn upload(
         .record(&root, &recorded_type, size, files, &owner)
         .map_err(ApiError::internal)?;
     let mut value = record.to_api_json(dag_bytes(&state, &root));
-    if state.lie_about_cids.load(Ordering::Relaxed) {
-        // What a dishonest or broken service might answer: a CID for other bytes.
-        let other = pack_file(NFT_STORAGE, None, format!("not {root}").as_bytes()).root;
-        value["cid"] = json!(other.to_string());
+    let answered = state.wrong_cids.answer(Api::NftStorage, root);
+    if answered != root {
+        value["cid"] = json!(answered.to_string());
     }
     Ok(Json(json!({"ok": true, "value": value})).into_response())
-}
-
-/// Test switch (only with `test_switches`): body "on" or "off".
-pub async fn set_lie_about_cids(
-    State(state): State<Arc<StorageState>>,
-    body: String,
-) -> StatusCode {
-    state
-        .lie_about_cids
-        .store(body.trim() == "on", Ordering::Relaxed);
-    StatusCode::NO_CONTENT
 }
 
 /// Verifies every block of a CAR with a single root. The root block need

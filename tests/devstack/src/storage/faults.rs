@@ -20,17 +20,24 @@
 //! - `stall`: the body is never read and nothing is answered, as behind a
 //!   dead proxy; the client's own watchdog has to give up;
 //! - `redirect`: a 307 to the same path on another origin.
+//!
+//! A second switch, `POST /__test/lie-about-cids?api=<api>` with body "on"
+//! or "off", makes one API's upload answers name a CID for other bytes
+//! (`WrongCids`), until it is turned off; without `api`, nft.storage's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
+use minty::ipfs::pack::pack_file;
+use minty::ipfs::profile::NFT_STORAGE;
+use minty::ipfs::Cid;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -250,5 +257,54 @@ pub async fn set_upload_faults(
     Json(fault): Json<UploadFault>,
 ) -> StatusCode {
     state.upload_faults.arm(fault);
+    StatusCode::NO_CONTENT
+}
+
+/// The APIs whose upload answers name a CID other than the stored one (the
+/// `lie-about-cids` switch), as a dishonest or broken service might.
+#[derive(Debug, Default)]
+pub struct WrongCids(Mutex<HashSet<Api>>);
+
+impl WrongCids {
+    /// The CID an upload to `api` stored as `cid` is answered with: a CID
+    /// for other bytes while the switch is on for that API.
+    pub fn answer(&self, api: Api, cid: Cid) -> Cid {
+        let lying = self
+            .0
+            .lock()
+            .expect("the CID switch is never poisoned")
+            .contains(&api);
+        if lying {
+            pack_file(NFT_STORAGE, None, format!("not {cid}").as_bytes()).root
+        } else {
+            cid
+        }
+    }
+}
+
+/// `?api=` of an on/off switch that applies to one API.
+#[derive(Deserialize)]
+pub struct SwitchScope {
+    /// `nft-storage` when missing.
+    #[serde(default)]
+    api: Api,
+}
+
+/// `POST /__test/lie-about-cids?api=<api>`, body "on" or "off".
+pub async fn set_wrong_cids(
+    State(state): State<Arc<StorageState>>,
+    Query(scope): Query<SwitchScope>,
+    body: String,
+) -> StatusCode {
+    let mut lying = state
+        .wrong_cids
+        .0
+        .lock()
+        .expect("the CID switch is never poisoned");
+    if body.trim() == "on" {
+        lying.insert(scope.api);
+    } else {
+        lying.remove(&scope.api);
+    }
     StatusCode::NO_CONTENT
 }

@@ -9,7 +9,8 @@
 //!
 //! `dag/import` honours the `fail-uploads` test switch armed for `kubo`
 //! (see `faults`): a status fault answers Kubo's error shape under the
-//! status asked for.
+//! status asked for; and `lie-about-cids` for `kubo` makes it report each
+//! root as another CID (the real root is still pinned).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -171,7 +172,9 @@ pub async fn dag_import(
             } else {
                 format!("block was not found locally (offline): ipld: could not find {root}")
             };
-            let line = json!({"Root": {"Cid": {"/": root.to_string()}, "PinErrorMsg": pin_error}});
+            let reported = state.wrong_cids.answer(Api::Kubo, root);
+            let line =
+                json!({"Root": {"Cid": {"/": reported.to_string()}, "PinErrorMsg": pin_error}});
             lines.push_str(&format!("{line}\n"));
         }
     }

@@ -131,3 +131,64 @@ fn a_drop_fault_on_kubo_reads_part_of_the_import_and_closes_without_answering() 
     );
     assert_eq!(pin_ls(&server, &root.to_string()).status(), 200);
 }
+
+/// Turns `lie-about-cids` on or off for one API (none: the default).
+fn lie_about_cids(server: &StorageServer, api: Option<&str>, on: bool) {
+    let path = match api {
+        Some(api) => format!("/__test/lie-about-cids?api={api}"),
+        None => "/__test/lie-about-cids".to_owned(),
+    };
+    let response =
+        answer(
+            agent()
+                .post(&server.url(&path))
+                .send_string(if on { "on" } else { "off" }),
+        );
+    assert_eq!(response.status(), 204);
+}
+
+#[test]
+fn a_wrong_cid_is_answered_only_by_the_api_it_is_switched_on_for() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start_with_switches(data.path());
+    let honest = |content: &[u8]| pack_file(NFT_STORAGE, None, content).root.to_string();
+    let png_directory = pack_files(NFT_STORAGE, &[("a.png", PNG)]).unwrap().root;
+    let import = |content: &[u8]| {
+        let packed = pack_file(NFT_STORAGE, Some("k.txt"), content);
+        let lines = ndjson(dag_import(&server, "?pin-roots=true", &[&packed.to_car()]));
+        (
+            packed.root.to_string(),
+            lines[0]["Root"]["Cid"]["/"].clone(),
+        )
+    };
+
+    lie_about_cids(&server, Some("pinata"), true);
+    assert_ne!(
+        body_json(pin_named(&server, "a.png", PNG))["IpfsHash"],
+        png_directory.to_string()
+    );
+    assert_eq!(upload_raw(&server, "t", b"honest"), honest(b"honest"));
+    let (root, reported) = import(b"honest import");
+    assert_eq!(reported, root);
+
+    lie_about_cids(&server, Some("kubo"), true);
+    let (root, reported) = import(b"lied about");
+    assert_ne!(reported, root);
+    assert_eq!(
+        pin_ls(&server, &root).status(),
+        200,
+        "the real root is pinned"
+    );
+    lie_about_cids(&server, Some("kubo"), false);
+    lie_about_cids(&server, Some("pinata"), false);
+    assert_eq!(
+        body_json(pin_named(&server, "a.png", PNG))["IpfsHash"],
+        png_directory.to_string()
+    );
+
+    // Without `api`, nft.storage's, as the fault switch.
+    lie_about_cids(&server, None, true);
+    assert_ne!(upload_raw(&server, "t", b"lied"), honest(b"lied"));
+    let (root, reported) = import(b"still honest");
+    assert_eq!(reported, root);
+}

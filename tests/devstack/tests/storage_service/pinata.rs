@@ -335,7 +335,7 @@ fn status_faults_and_wrong_cids_reach_pinatas_uploads_in_its_shape() {
 
     let post =
         |path: &str, body: &str| answer(agent().post(&server.url(path)).send_string(body)).status();
-    assert_eq!(post("/__test/lie-about-cids", "on"), 204);
+    assert_eq!(post("/__test/lie-about-cids?api=pinata", "on"), 204);
     let honest = pack_file(NFT_STORAGE, Some("a.png"), PNG).root.to_string();
     assert_ne!(
         body_json(pin_named(&server, "a.png", PNG))["IpfsHash"],
