@@ -68,14 +68,26 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
       if (!response.ok) throw new Error(`storage switch ${name}: ${response.status}`)
     },
-    /// The next `count` uploads fail (tests only): with `status` by default,
-    /// or with `fault: 'drop'` (the connection closes halfway through the
-    /// body) or `fault: 'stall'` (nothing is read or answered).
-    async failUploads ({ fault = 'status', status, count, retryAfter }) {
+    /// One `api`'s upload answers name a CID for other bytes while `on`
+    /// (tests only); the other APIs' stay honest.
+    async lieAboutCids ({ api, on }) {
+      if (!api) throw new Error('lieAboutCids: name the api (nft-storage, pinata or kubo)')
+      const response = await fetch(`${this.storageUrl}/__test/lie-about-cids?api=${api}`, { method: 'POST', body: on ? 'on' : 'off' })
+      if (!response.ok) throw new Error(`lie-about-cids: ${response.status}`)
+    },
+    /// The next `count` uploads to one `api` fail (tests only): 'nft-storage'
+    /// (`/upload`), 'pinata' (pinFileToIPFS and the TUS PATCHes, not the
+    /// creating POST) or 'kubo' (`dag/import`); the other APIs' uploads are
+    /// untouched. With `status` by default (in that API's error shape), or
+    /// with `fault: 'drop'` (the connection closes halfway through the
+    /// body), `fault: 'stall'` (nothing is read or answered) or
+    /// `fault: 'redirect'` (a 307 to another origin).
+    async failUploads ({ api, fault = 'status', status, count, retryAfter }) {
+      if (!api) throw new Error('failUploads: name the api (nft-storage, pinata or kubo)')
       const response = await fetch(`${this.storageUrl}/__test/fail-uploads`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ fault, status, count, retryAfter })
+        body: JSON.stringify({ api, fault, status, count, retryAfter })
       })
       if (!response.ok) throw new Error(`fail-uploads: ${response.status}`)
     },

@@ -281,7 +281,7 @@ describe('creators mint on the local stack', () => {
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url() === `${stack.storageUrl}/upload`) posts.push(Date.now())
     })
-    await stack.failUploads({ status: 429, count: 2, retryAfter: 2 })
+    await stack.failUploads({ api: 'nft-storage', status: 429, count: 2, retryAfter: 2 })
     await fillForm(page, { name: 'Patience', file: { name: 'p.png', mimeType: 'image/png', buffer: gradientPng(5) } })
     await page.getByTestId('mint-submit').click()
     await page.getByText(/Rate limited by 127\.0\.0\.1:\d+, retrying in 2 s \(attempt 2 of 6\)/).waitFor({ timeout: 60000 })
@@ -294,7 +294,7 @@ describe('creators mint on the local stack', () => {
 
   it('a service error (503) is retried after a second', async () => {
     const page = await mintPage(browser, stack)
-    await stack.failUploads({ status: 503, count: 1 })
+    await stack.failUploads({ api: 'nft-storage', status: 503, count: 1 })
     await fillForm(page, { name: 'Hiccup', file: { name: 'h.png', mimeType: 'image/png', buffer: gradientPng(6) } })
     await page.getByTestId('mint-submit').click()
     await page.getByText(/had a problem \(HTTP 503\), retrying in 1 s \(attempt 2 of 6\)/).waitFor({ timeout: 60000 })
@@ -307,7 +307,7 @@ describe('creators mint on the local stack', () => {
     const requests = recordRequests(page)
     // Chromium silently sends a request again, once or twice, when a reused
     // connection closes before any answer; three drops reach the app at least once.
-    await stack.failUploads({ fault: 'drop', count: 3 })
+    await stack.failUploads({ api: 'nft-storage', fault: 'drop', count: 3 })
     // Large enough that the browser reports bytes sent before the drop.
     await fillForm(page, { name: 'Dropped', file: { name: 'dropped.png', mimeType: 'image/png', buffer: randomBytes(8 << 20) } })
     await page.getByTestId('mint-submit').click()
@@ -328,7 +328,7 @@ describe('creators mint on the local stack', () => {
 
   it('an upload the service stops answering is stopped by the watchdog, retried, and minted', async () => {
     const page = await mintPage(browser, stack)
-    await stack.failUploads({ fault: 'stall', count: 1 })
+    await stack.failUploads({ api: 'nft-storage', fault: 'stall', count: 1 })
     await fillForm(page, { name: 'Stalled', file: { name: 'stalled.png', mimeType: 'image/png', buffer: gradientPng(9) } })
     const started = Date.now()
     await page.getByTestId('mint-submit').click()
@@ -345,7 +345,7 @@ describe('creators mint on the local stack', () => {
     const image = gradientPng(11)
     // The service holds the first attempt without answering; were Cancel to
     // do nothing, the watchdog would retry it and the mint would go through.
-    await stack.failUploads({ fault: 'stall', count: 1 })
+    await stack.failUploads({ api: 'nft-storage', fault: 'stall', count: 1 })
     await fillForm(page, { name: 'Cancelled', file: { name: 'cancelled.png', mimeType: 'image/png', buffer: image } })
     await page.getByTestId('mint-submit').click()
     await page.getByText('Uploading the file…').waitFor({ timeout: 60000 })
@@ -367,7 +367,7 @@ describe('creators mint on the local stack', () => {
   it('a refused token (401) is told once and never retried', async () => {
     const page = await mintPage(browser, stack)
     const requests = recordRequests(page)
-    await stack.failUploads({ status: 401, count: 1 })
+    await stack.failUploads({ api: 'nft-storage', status: 401, count: 1 })
     await fillForm(page, { name: 'Refused', file: { name: 'r.png', mimeType: 'image/png', buffer: gradientPng(7) } })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
@@ -413,7 +413,7 @@ describe('creators mint on the local stack', () => {
     const redirected = []
     page.on('request', (request) => { if (request.url().startsWith(elsewhere)) redirected.push(request) })
     // The next upload is answered 307 to the same service under another name.
-    await stack.failUploads({ fault: 'redirect', count: 1 })
+    await stack.failUploads({ api: 'nft-storage', fault: 'redirect', count: 1 })
     await fillForm(page, { name: 'Redirected', file: { name: 'r.png', mimeType: 'image/png', buffer: gradientPng(5) } })
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
@@ -455,7 +455,7 @@ describe('creators mint on the local stack', () => {
 
   it('a storage service that answers with another CID is refused before minting', async () => {
     const page = await mintPage(browser, stack)
-    await stack.storageSwitch('lie-about-cids', true)
+    await stack.lieAboutCids({ api: 'nft-storage', on: true })
     try {
       await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: gradientPng(6) } })
       await page.getByTestId('mint-submit').click()
@@ -463,7 +463,7 @@ describe('creators mint on the local stack', () => {
       assert.match(await page.getByTestId('mint-error').innerText(), /stored the upload as baf[a-z0-9]+, but this app computed baf[a-z0-9]+/)
       assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
     } finally {
-      await stack.storageSwitch('lie-about-cids', false)
+      await stack.lieAboutCids({ api: 'nft-storage', on: false })
     }
     await page.context().close()
   })

@@ -214,7 +214,7 @@ describe('creators mint through Pinata', () => {
       const { page } = await withPinata(browser, stack)
       const before = (await standInRequests(stack)).length
       // The next upload request is the first PATCH: half of it arrives.
-      await stack.failUploads({ fault: 'drop', count: 1 })
+      await stack.failUploads({ api: 'pinata', fault: 'drop', count: 1 })
       const { assetUri } = await mintLarge(page, { name: 'Resumed', file: big.file })
       const seen = (await standInRequests(stack)).slice(before)
       const patches = seen.filter((entry) => entry.method === 'PATCH')
@@ -251,13 +251,13 @@ describe('creators mint through Pinata', () => {
   it('a CID Pinata answers that is not the computed one is refused naming Pinata, and nothing is minted', async () => {
     const { page, api } = await withPinata(browser, stack)
     const supply = await totalSupply(stack.rpcUrl, CONTRACT)
-    await stack.storageSwitch('lie-about-cids', true)
+    await stack.lieAboutCids({ api: 'pinata', on: true })
     try {
       await fillForm(page, { name: 'Swapped', file: { name: 's.png', mimeType: 'image/png', buffer: gradientPng(11) } })
       await page.getByTestId('mint-submit').click()
       await page.getByTestId('mint-error').waitFor({ timeout: 60000 })
     } finally {
-      await stack.storageSwitch('lie-about-cids', false)
+      await stack.lieAboutCids({ api: 'pinata', on: false })
     }
     const error = await page.getByTestId('mint-error').innerText()
     assert.ok(error.includes(`Pinata (${api}) stored the upload as baf`), error)

@@ -58,8 +58,9 @@ pub struct StorageState {
     pub pinata_files: pinata::PinataFiles,
     /// Pinata's resumable uploads under way.
     pub pinata_uploads: pinata_tus::TusUploads,
-    /// Test switch: answer uploads with a CID other than the stored one.
-    pub lie_about_cids: std::sync::atomic::AtomicBool,
+    /// Test switch: answer one API's uploads with a CID other than the
+    /// stored one.
+    pub wrong_cids: faults::WrongCids,
     /// Test switch: alter the bytes the gateway serves.
     pub corrupt_gateway: std::sync::atomic::AtomicBool,
     /// Test switch: Kubo's dag/import reports every root with a `PinErrorMsg`.
@@ -87,7 +88,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         pins: kubo::Pins::open(config.data_dir.join("pins"))?,
         pinata_files: pinata::PinataFiles::open(config.data_dir.join("pinata"))?,
         pinata_uploads: pinata_tus::TusUploads::open(config.data_dir.join("pinata-uploads"))?,
-        lie_about_cids: Default::default(),
+        wrong_cids: Default::default(),
         corrupt_gateway: Default::default(),
         kubo_pin_errors: Default::default(),
         upload_faults: Default::default(),
@@ -112,7 +113,7 @@ pub fn router(config: StorageConfig) -> std::io::Result<Router> {
         .route("/{cid}", get(api::status));
     let router = if test_switches {
         router
-            .route("/__test/lie-about-cids", post(api::set_lie_about_cids))
+            .route("/__test/lie-about-cids", post(faults::set_wrong_cids))
             .route("/__test/corrupt-gateway", post(api::set_corrupt_gateway))
             .route("/__test/fail-uploads", post(faults::set_upload_faults))
             .route("/__test/kubo-pin-errors", post(kubo::set_pin_errors))

@@ -734,23 +734,34 @@ fn fail_uploads(server: &StorageServer, fault: Value) {
     assert_eq!(response.status(), 204);
 }
 
-/// Posts a CAR over a raw connection, writing as much of it as the service
+/// Posts a CAR to `/upload` over a raw connection; see `post_raw`.
+fn post_car_raw(server: &StorageServer, car: &[u8], patience: Duration) -> (usize, Vec<u8>) {
+    post_raw(server, "/upload", "application/car", car, patience)
+}
+
+/// Posts `body` over a raw connection, writing as much of it as the service
 /// reads within `patience`, and returns the bytes sent and everything the
 /// service wrote back before closing the connection or falling silent.
-fn post_car_raw(server: &StorageServer, car: &[u8], patience: Duration) -> (usize, Vec<u8>) {
+fn post_raw(
+    server: &StorageServer,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+    patience: Duration,
+) -> (usize, Vec<u8>) {
     use std::io::Write;
     let mut stream = TcpStream::connect(server.address).expect("connect");
     stream.set_write_timeout(Some(patience)).unwrap();
     stream.set_read_timeout(Some(patience)).unwrap();
     let head = format!(
-        "POST /upload HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer t\r\n\
-         Content-Type: application/car\r\nContent-Length: {}\r\n\r\n",
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer t\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         server.address,
-        car.len()
+        body.len()
     );
     stream.write_all(head.as_bytes()).unwrap();
     let mut sent = 0;
-    for chunk in car.chunks(16 * 1024) {
+    for chunk in body.chunks(16 * 1024) {
         if stream.write_all(chunk).is_err() {
             break;
         }
@@ -771,7 +782,10 @@ fn a_drop_fault_reads_part_of_the_body_and_closes_without_answering() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start_with_switches(data.path());
     let (root, car) = large_car();
-    fail_uploads(&server, json!({"fault": "drop", "count": 1}));
+    fail_uploads(
+        &server,
+        json!({"api": "nft-storage", "fault": "drop", "count": 1}),
+    );
 
     let (sent, answer) = post_car_raw(&server, &car, Duration::from_secs(10));
 
@@ -793,7 +807,10 @@ fn a_stall_fault_neither_reads_nor_answers() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start_with_switches(data.path());
     let (root, car) = large_car();
-    fail_uploads(&server, json!({"fault": "stall", "count": 1}));
+    fail_uploads(
+        &server,
+        json!({"api": "nft-storage", "fault": "stall", "count": 1}),
+    );
 
     let (sent, answer) = post_car_raw(&server, &car, Duration::from_secs(2));
 
@@ -812,7 +829,10 @@ fn a_stall_fault_neither_reads_nor_answers() {
 fn a_status_fault_keeps_its_shape_and_counts_down() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start_with_switches(data.path());
-    fail_uploads(&server, json!({"status": 429, "count": 2, "retryAfter": 3}));
+    fail_uploads(
+        &server,
+        json!({"api": "nft-storage", "status": 429, "count": 2, "retryAfter": 3}),
+    );
 
     for _ in 0..2 {
         let response = upload(&server, Some("t"), "application/octet-stream", b"busy");
@@ -875,3 +895,7 @@ fn a_car_split_in_parts_is_queued_until_its_last_part_and_then_served_whole() {
 // Pinata's stand-in: pinFileToIPFS, the v3 resumable uploads and the file list.
 #[path = "storage_service/pinata.rs"]
 mod pinata;
+
+// The fault switch, one API at a time, and Kubo's dag/import under it.
+#[path = "storage_service/faults.rs"]
+mod faults;

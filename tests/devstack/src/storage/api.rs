@@ -17,7 +17,7 @@ use minty::ipfs::{Block, Cid};
 use serde_json::json;
 
 use super::completeness::{completeness, Completeness};
-use super::faults::{self, DueFault, ErrorShape};
+use super::faults::{self, Api, DueFault};
 use super::uploads::UploadedFile;
 use super::StorageState;
 
@@ -98,7 +98,7 @@ pub async fn upload(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    match state.upload_faults.take(ErrorShape::NftStorage) {
+    match state.upload_faults.take(Api::NftStorage) {
         Some(DueFault::Answer(failure)) => return Ok(failure),
         Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
         Some(DueFault::Stall) => return Ok(faults::stall(request).await),
@@ -199,23 +199,11 @@ pub async fn upload(
         .record(&root, &recorded_type, size, files, &owner)
         .map_err(ApiError::internal)?;
     let mut value = record.to_api_json(dag_bytes(&state, &root));
-    if state.lie_about_cids.load(Ordering::Relaxed) {
-        // What a dishonest or broken service might answer: a CID for other bytes.
-        let other = pack_file(NFT_STORAGE, None, format!("not {root}").as_bytes()).root;
-        value["cid"] = json!(other.to_string());
+    let answered = state.wrong_cids.answer(Api::NftStorage, root);
+    if answered != root {
+        value["cid"] = json!(answered.to_string());
     }
     Ok(Json(json!({"ok": true, "value": value})).into_response())
-}
-
-/// Test switch (only with `test_switches`): body "on" or "off".
-pub async fn set_lie_about_cids(
-    State(state): State<Arc<StorageState>>,
-    body: String,
-) -> StatusCode {
-    state
-        .lie_about_cids
-        .store(body.trim() == "on", Ordering::Relaxed);
-    StatusCode::NO_CONTENT
 }
 
 /// Verifies every block of a CAR with a single root. The root block need

@@ -6,6 +6,11 @@
 //! every RPC call as POST only and answers a GET with 405; errors are
 //! `{"Message", "Code", "Type": "error"}`, 500 for Kubo's "normal" errors
 //! (Code 0) and 400 for a malformed request (Code 1).
+//!
+//! `dag/import` honours the `fail-uploads` test switch armed for `kubo`
+//! (see `faults`): a status fault answers Kubo's error shape under the
+//! status asked for; and `lie-about-cids` for `kubo` makes it report each
+//! root as another CID (the real root is still pinned).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -23,6 +28,7 @@ use minty::ipfs::{Block, Cid};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::faults::{self, Api, DueFault};
 use super::StorageState;
 
 /// Kubo's error answer.
@@ -37,6 +43,15 @@ impl KuboError {
     fn normal(message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: 0,
+            message: message.into(),
+        }
+    }
+
+    /// Kubo's `ErrNormal` under another status, as a test fault asks.
+    pub fn with_status(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
             code: 0,
             message: message.into(),
         }
@@ -99,9 +114,18 @@ pub struct ImportOptions {
 pub async fn dag_import(
     State(state): State<Arc<StorageState>>,
     Query(options): Query<ImportOptions>,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    request: Request,
 ) -> Result<Response, KuboError> {
-    let mut multipart = multipart.map_err(|rejection| KuboError::client(rejection.body_text()))?;
+    match state.upload_faults.take(Api::Kubo) {
+        Some(DueFault::Answer(failure)) => return Ok(failure),
+        Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
+        Some(DueFault::Stall) => return Ok(faults::stall(request).await),
+        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
+        None => {}
+    }
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|rejection| KuboError::client(rejection.body_text()))?;
     let mut cars = Vec::new();
     while let Some(field) = multipart
         .next_field()
@@ -148,7 +172,9 @@ pub async fn dag_import(
             } else {
                 format!("block was not found locally (offline): ipld: could not find {root}")
             };
-            let line = json!({"Root": {"Cid": {"/": root.to_string()}, "PinErrorMsg": pin_error}});
+            let reported = state.wrong_cids.answer(Api::Kubo, root);
+            let line =
+                json!({"Root": {"Cid": {"/": reported.to_string()}, "PinErrorMsg": pin_error}});
             lines.push_str(&format!("{line}\n"));
         }
     }

@@ -34,7 +34,7 @@ use minty::ipfs::Cid;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::faults::{self, DueFault, ErrorShape};
+use super::faults::{self, Api, DueFault};
 use super::uploads::now_iso8601;
 use super::StorageState;
 
@@ -190,14 +190,10 @@ pub fn new_id() -> String {
     )
 }
 
-/// What a dishonest or broken service might answer (the `lie-about-cids`
-/// test switch): a CID for other bytes.
+/// The CID to answer for an upload stored as `cid`: another while the
+/// `lie-about-cids` switch is on for Pinata.
 pub fn maybe_lie(state: &StorageState, cid: Cid) -> Cid {
-    if state.lie_about_cids.load(Ordering::Relaxed) {
-        pack_file(NFT_STORAGE, None, format!("not {cid}").as_bytes()).root
-    } else {
-        cid
-    }
+    state.wrong_cids.answer(Api::Pinata, cid)
 }
 
 /// `POST /pinning/pinFileToIPFS`.
@@ -205,7 +201,7 @@ pub async fn pin_file_to_ipfs(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, PinataError> {
-    match state.upload_faults.take(ErrorShape::Pinata) {
+    match state.upload_faults.take(Api::Pinata) {
         Some(DueFault::Answer(failure)) => return Ok(failure),
         Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
         Some(DueFault::Stall) => return Ok(faults::stall(request).await),

@@ -32,7 +32,7 @@ use minty::ipfs::pack::pack_file;
 use minty::ipfs::profile::NFT_STORAGE;
 use serde_json::{json, Value};
 
-use super::faults::{self, DueFault, ErrorShape};
+use super::faults::{self, Api, DueFault};
 use super::pinata::{authorize, maybe_lie, new_id, Network, PinataError, PinataFile};
 use super::uploads::now_iso8601;
 use super::StorageState;
@@ -247,7 +247,7 @@ async fn try_patch(state: &StorageState, id: &str, request: Request) -> Result<R
         return Err(StatusCode::NOT_FOUND.into_response());
     };
     let internal = |e: io::Error| PinataError::internal(e).into_response();
-    match state.upload_faults.take(ErrorShape::Pinata) {
+    match state.upload_faults.take(Api::Pinata) {
         Some(DueFault::Answer(failure)) => return Err(failure),
         Some(DueFault::Drop) => {
             // What arrived before the drop is kept, as a TUS server keeps it.

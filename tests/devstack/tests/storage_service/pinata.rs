@@ -22,7 +22,7 @@ fn pin_file(
 }
 
 /// The app's request: the file, then `pinataOptions` and `pinataMetadata`.
-fn pin_named(server: &StorageServer, name: &str, bytes: &[u8]) -> ureq::Response {
+pub(super) fn pin_named(server: &StorageServer, name: &str, bytes: &[u8]) -> ureq::Response {
     let metadata = json!({ "name": name }).to_string();
     pin_file(
         server,
@@ -36,7 +36,7 @@ fn pin_named(server: &StorageServer, name: &str, bytes: &[u8]) -> ureq::Response
 }
 
 /// `{"error": {"reason", "details"}}`, after checking the status.
-fn pinata_reason(response: ureq::Response, status: u16) -> String {
+pub(super) fn pinata_reason(response: ureq::Response, status: u16) -> String {
     assert_eq!(response.status(), status);
     let json = body_json(response);
     assert!(json["error"]["details"].is_string(), "{json}");
@@ -46,7 +46,7 @@ fn pinata_reason(response: ureq::Response, status: u16) -> String {
         .to_owned()
 }
 
-fn tus_create(server: &StorageServer, length: usize, metadata: &str) -> String {
+pub(super) fn tus_create(server: &StorageServer, length: usize, metadata: &str) -> String {
     let created = answer(
         agent()
             .post(&server.url("/v3/files"))
@@ -64,7 +64,7 @@ fn tus_create(server: &StorageServer, length: usize, metadata: &str) -> String {
         .to_owned()
 }
 
-fn tus_patch(location: &str, offset: usize, chunk: &[u8]) -> ureq::Response {
+pub(super) fn tus_patch(location: &str, offset: usize, chunk: &[u8]) -> ureq::Response {
     answer(
         agent()
             .request("PATCH", location)
@@ -76,7 +76,7 @@ fn tus_patch(location: &str, offset: usize, chunk: &[u8]) -> ureq::Response {
     )
 }
 
-fn tus_offset(location: &str) -> usize {
+pub(super) fn tus_offset(location: &str) -> usize {
     let head = answer(
         agent()
             .head(location)
@@ -92,7 +92,7 @@ fn tus_offset(location: &str) -> usize {
 
 /// `filename big.bin, filetype application/octet-stream`, and the network
 /// when given.
-fn metadata(network: Option<&str>) -> String {
+pub(super) fn metadata(network: Option<&str>) -> String {
     let mut pairs = vec![
         "filename YmlnLmJpbg==".to_owned(),
         "filetype YXBwbGljYXRpb24vb2N0ZXQtc3RyZWFt".to_owned(),
@@ -289,7 +289,10 @@ fn a_dropped_patch_keeps_what_arrived_and_the_upload_resumes_from_head() {
     let bytes = patterned_bytes(4 << 20);
     let expected = pack_file(NFT_STORAGE, None, &bytes).root;
     let location = tus_create(&server, bytes.len(), &metadata(Some("public")));
-    fail_uploads(&server, json!({"fault": "drop", "count": 1}));
+    fail_uploads(
+        &server,
+        json!({"api": "pinata", "fault": "drop", "count": 1}),
+    );
     let dropped = agent()
         .request("PATCH", &location)
         .set("Authorization", &format!("Bearer {JWT}"))
@@ -318,18 +321,21 @@ fn a_dropped_patch_keeps_what_arrived_and_the_upload_resumes_from_head() {
 fn status_faults_and_wrong_cids_reach_pinatas_uploads_in_its_shape() {
     let data = tempfile::tempdir().unwrap();
     let server = StorageServer::start_with_switches(data.path());
-    fail_uploads(&server, json!({"status": 429, "count": 1, "retryAfter": 3}));
+    fail_uploads(
+        &server,
+        json!({"api": "pinata", "status": 429, "count": 1, "retryAfter": 3}),
+    );
     let limited = pin_named(&server, "a.png", PNG);
     assert_eq!(limited.header("Retry-After"), Some("3"));
     assert_eq!(pinata_reason(limited, 429), "TOO_MANY_REQUESTS");
     let location = tus_create(&server, NOTES.len(), &metadata(Some("public")));
-    fail_uploads(&server, json!({"status": 503, "count": 1}));
+    fail_uploads(&server, json!({"api": "pinata", "status": 503, "count": 1}));
     assert_eq!(tus_patch(&location, 0, NOTES).status(), 503);
     assert_eq!(tus_offset(&location), 0, "a refused chunk stores nothing");
 
     let post =
         |path: &str, body: &str| answer(agent().post(&server.url(path)).send_string(body)).status();
-    assert_eq!(post("/__test/lie-about-cids", "on"), 204);
+    assert_eq!(post("/__test/lie-about-cids?api=pinata", "on"), 204);
     let honest = pack_file(NFT_STORAGE, Some("a.png"), PNG).root.to_string();
     assert_ne!(
         body_json(pin_named(&server, "a.png", PNG))["IpfsHash"],
