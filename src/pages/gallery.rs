@@ -236,19 +236,23 @@ fn Pagination(page: PageNumber, pages: u64) -> impl IntoView {
             <nav class="pagination" aria-label="Pages">
                 {page
                     .previous()
-                    .map(|previous| view! { <PageLink page=previous label="Newer tokens" /> })}
-                {(next.get() <= pages).then(|| view! { <PageLink page=next label="Older tokens" /> })}
+                    .map(|previous| view! { <PageLink page=previous label="← Newer tokens" /> })}
+                {(next.get() <= pages).then(|| view! { <PageLink page=next label="Older tokens →" class="older" /> })}
             </nav>
         }
     })
 }
 
 #[component]
-fn PageLink(page: PageNumber, label: &'static str) -> impl IntoView {
+fn PageLink(
+    page: PageNumber,
+    label: &'static str,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
     let location = use_location();
     let href = move || format!("{}?page={}", location.pathname.get(), page.get());
     view! {
-        <A href=href attr:data-testid="gallery-page-link" attr:data-page=page.get().to_string()>
+        <A href=href attr:class=class attr:data-testid="gallery-page-link" attr:data-page=page.get().to_string()>
             {label}
         </A>
     }
