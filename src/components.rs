@@ -25,5 +25,5 @@ pub use setting_field::{FieldOutcome, SettingField};
 pub use settings_problems::SettingsProblems;
 pub use transaction_status::TransactionStatus;
 pub use untrusted_link::UntrustedLink;
-pub use untrusted_text::UntrustedText;
+pub use untrusted_text::{UntrustedSnippet, UntrustedText};
 pub use wallet_status::WalletStatus;

@@ -47,3 +47,17 @@ fn segments(text: &str) -> impl IntoView {
         })
         .collect_view()
 }
+
+/// Untrusted text cut at `limit` with "…" and no "Show more", for places
+/// inside a link, such as a gallery card, where no button may go.
+#[component]
+pub fn UntrustedSnippet(text: String, limit: usize) -> impl IntoView {
+    match shortened(&text, limit) {
+        Some(start) => view! {
+            {segments(start)}
+            "…"
+        }
+        .into_any(),
+        None => segments(&text).into_any(),
+    }
+}

@@ -70,10 +70,18 @@ fn Gallery(listing: Signal<Result<Listing, String>>) -> impl IntoView {
             }
         }
     });
+    // The page shown stays while the next one is read, marked busy.
+    let reading = RwSignal::new(false);
     view! {
-        <section class="gallery-page" aria-labelledby="gallery-heading">
+        <section
+            class="gallery-page"
+            aria-labelledby="gallery-heading"
+            aria-busy=move || reading.get().to_string()
+        >
             <Heading listing />
-            <Transition fallback=|| {
+            <Transition
+                set_pending=reading.write_only()
+                fallback=|| {
                 view! {
                     <p class="lede" aria-busy="true">
                         "Reading the tokens from the chain…"

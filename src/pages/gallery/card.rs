@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::SettingsContext;
-use crate::components::{CopyButton, UntrustedText};
+use crate::components::{CopyButton, UntrustedSnippet};
 use crate::gallery::GalleryEntry;
 use crate::ipfs::uri::classify_untrusted_link;
 use crate::nft::token_id::TokenId;
@@ -85,7 +85,7 @@ fn CardName(metadata: CardMetadata, id: TokenId) -> impl IntoView {
         match name {
             Some(name) => view! {
                 <span dir="auto" class="untrusted">
-                    <UntrustedText text=name limit=CARD_NAME_CHARS />
+                    <UntrustedSnippet text=name limit=CARD_NAME_CHARS />
                 </span>
             }
             .into_any(),
