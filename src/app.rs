@@ -7,7 +7,7 @@ use leptos_router::{
     path,
 };
 
-use crate::components::WalletStatus;
+use crate::components::{TransactionNotices, WalletStatus};
 use crate::jobs::provide_jobs;
 use crate::pages::{
     AllTokens, Home, Mint, NotFound, OwnerTokens, SettingsPage, TokenPage, Uploads,
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <WalletStatus />
             </header>
             <main class="page">
+                <TransactionNotices />
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/mint") view=Mint />

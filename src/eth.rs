@@ -1,6 +1,7 @@
 //! Ethereum: the Minty contract's ABI and addresses, in pure Rust.
 
 pub mod address;
+pub mod explorer;
 pub mod hex;
 pub mod minty_abi;
 pub mod rpc;

@@ -11,12 +11,15 @@ pub mod pin_job;
 
 use leptos::prelude::*;
 
+use crate::components::Notices;
+
 pub use deploy_job::DeployJob;
 pub use mint_job::{MintJob, MintRequest};
 pub use pin_job::{PinJob, PinTarget};
 
 /// Creates the jobs under the current (root) owner and provides them.
 pub fn provide_jobs() {
+    Notices::provide();
     let mint = MintJob::new();
     let deploy = DeployJob::new();
     provide_context(mint);

@@ -37,4 +37,5 @@ pub mod show;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod svg_raster;
+pub mod transaction_notice;
 pub mod wallet;

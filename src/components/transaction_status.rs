@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::wallet::transactions::WatchStatus;
 
-fn describe(status: &WatchStatus) -> String {
+/// What a watched transaction's status means, in a sentence.
+pub fn describe_watch(status: &WatchStatus) -> String {
     match status {
         WatchStatus::Pending { slow: false } => "Sent; waiting for it to be mined…".into(),
         WatchStatus::Pending { slow: true } => {
@@ -32,7 +33,7 @@ pub fn TransactionStatus(hash: H256, status: WatchStatus, test_id: &'static str)
                     {format!("{hash:?}")}
                 </span>
             </p>
-            <p data-testid=format!("{test_id}-note")>{describe(&status)}</p>
+            <p data-testid=format!("{test_id}-note")>{describe_watch(&status)}</p>
         </div>
     }
 }

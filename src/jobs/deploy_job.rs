@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use thiserror::Error;
 
 use crate::app::SettingsContext;
+use crate::components::transaction_notices::NoticeSource;
+use crate::components::transaction_status::describe_watch;
 use crate::eth::address::AddressError;
 use crate::eth::minty_abi::{
     decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
@@ -100,10 +102,27 @@ impl DeployJob {
         let stage = RwSignal::new(None);
         let error = RwSignal::new(None);
         let done = RwSignal::new(None);
+        let notices = NoticeSource::from_context();
         let run = Action::new_local(move |request: &DeployRequest| {
             let request = request.clone();
+            let follower = notices.follow(match &request {
+                DeployRequest::New { name, .. } => {
+                    format!("Deploy of the {} contract", name.trim())
+                }
+                DeployRequest::Existing { .. } => "Checking a contract".to_owned(),
+            });
             async move {
-                let report = move |next: DeployStage| stage.set(Some(next));
+                let following = follower.clone();
+                let report = move |next: DeployStage| {
+                    match &next {
+                        DeployStage::AwaitingSignature => following.awaiting_signature(),
+                        DeployStage::Sent { hash, status } => {
+                            following.sent(*hash, describe_watch(status))
+                        }
+                        DeployStage::Checking { .. } => {}
+                    }
+                    stage.set(Some(next))
+                };
                 let outcome = match &request {
                     DeployRequest::New {
                         chain_id,
@@ -115,6 +134,7 @@ impl DeployJob {
                         adopt(*chain_id, *address, report).await
                     }
                 };
+                follower.finished(&outcome).await;
                 stage.set(None);
                 let chain_id = match request {
                     DeployRequest::New { chain_id, .. }

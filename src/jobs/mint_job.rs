@@ -4,6 +4,9 @@
 //! reload interrupted.
 
 use leptos::prelude::*;
+
+use crate::components::transaction_notices::NoticeSource;
+use crate::components::transaction_status::describe_watch;
 use web_sys::{AbortController, AbortSignal, File};
 
 use super::journal_store;
@@ -85,10 +88,26 @@ impl MintJob {
         let error = RwSignal::new(None);
         let minted = RwSignal::new(None);
         let waiting = RwSignal::new(Vec::new());
+        let notices = NoticeSource::from_context();
         let run = Action::new_local(move |run: &MintRun| {
             let run = run.clone();
+            let follower = notices.follow(match &run {
+                MintRun::New(request, _) => format!("Mint of “{}”", request.details.name.trim()),
+                MintRun::Resume(_) => "Mint, resumed after a reload".to_owned(),
+                MintRun::Send(record) => format!("Mint of “{}”", record.name.trim()),
+            });
             async move {
-                let report = move |next: MintStage| stage.set(Some(next));
+                let following = follower.clone();
+                let report = move |next: MintStage| {
+                    match &next {
+                        MintStage::AwaitingSignature => following.awaiting_signature(),
+                        MintStage::Sent { hash, status } => {
+                            following.sent(*hash, describe_watch(status))
+                        }
+                        _ => {}
+                    }
+                    stage.set(Some(next))
+                };
                 let outcome = match run {
                     MintRun::New(request, cancel) => {
                         run_new(request, cancel, report).await.map(Some)
@@ -102,6 +121,7 @@ impl MintJob {
                             .map(Some)
                     }
                 };
+                follower.finished(&outcome).await;
                 stage.set(None);
                 match outcome {
                     Ok(Some(token)) => minted.set(Some(token)),
