@@ -8,3 +8,4 @@ pub mod rpc;
 pub mod rpc_answers;
 pub mod rpc_batch;
 pub mod transaction_watch;
+pub mod transfer_recipient;

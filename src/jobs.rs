@@ -8,6 +8,7 @@ pub mod deploy_job;
 pub mod journal_store;
 pub mod mint_job;
 pub mod pin_job;
+pub mod transfer_job;
 
 use leptos::prelude::*;
 
@@ -16,17 +17,20 @@ use crate::components::Notices;
 pub use deploy_job::DeployJob;
 pub use mint_job::{MintJob, MintRequest};
 pub use pin_job::{PinJob, PinTarget};
+pub use transfer_job::{TransferJob, TransferRequest};
 
 /// Creates the jobs under the current (root) owner and provides them.
 pub fn provide_jobs() {
     Notices::provide();
     let mint = MintJob::new();
     let deploy = DeployJob::new();
+    let transfer = TransferJob::new();
     provide_context(mint);
     provide_context(deploy);
+    provide_context(transfer);
     // Replication needs no guard: a request the tab drops stays with the service.
     provide_context(PinJob::new());
-    guard_unload(move || mint.at_risk() || deploy.at_risk());
+    guard_unload(move || mint.at_risk() || deploy.at_risk() || transfer.at_risk());
 }
 
 /// While `at_risk`, closing or reloading the tab shows the browser's

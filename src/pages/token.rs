@@ -4,6 +4,7 @@
 
 mod asset;
 mod facts;
+mod transfer;
 
 use ethers_core::utils::to_checksum;
 use leptos::prelude::*;
@@ -18,6 +19,7 @@ use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
 use asset::AssetPreview;
 use facts::TokenFacts;
+use transfer::TransferPanel;
 
 #[component]
 pub fn TokenPage() -> impl IntoView {
@@ -132,6 +134,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
                     </div>
                 </div>
             </section>
+            <TransferPanel id owner=record.owner rereads />
             <TokenFacts record gateway rereads />
             <PinPanel targets=pin_targets />
         </article>
