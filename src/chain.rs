@@ -44,6 +44,14 @@ impl ChainReader {
         }
     }
 
+    /// Every typed call, on whichever transport this reader uses.
+    pub fn calls(&self) -> &dyn ChainCalls {
+        match self {
+            ChainReader::Wallet(wallet) => wallet,
+            ChainReader::RpcUrl(node) => node,
+        }
+    }
+
     /// Calls the contract at `to` with `data` at the latest block and
     /// returns what it returned; a revert comes back decoded.
     pub async fn eth_call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, ChainError> {

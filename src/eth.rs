@@ -3,6 +3,7 @@
 pub mod address;
 pub mod explorer;
 pub mod hex;
+pub mod log_windows;
 pub mod minty_abi;
 pub mod rpc;
 pub mod rpc_answers;

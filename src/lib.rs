@@ -22,6 +22,8 @@ pub mod gallery;
 #[cfg(target_arch = "wasm32")]
 pub mod gateway;
 pub mod gateway_plan;
+#[cfg(target_arch = "wasm32")]
+pub mod history;
 pub mod ipfs;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;

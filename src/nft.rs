@@ -6,5 +6,6 @@ pub mod media;
 pub mod metadata;
 pub mod mint_details;
 pub mod mint_journal;
+pub mod token_history;
 pub mod token_id;
 pub mod untrusted_text;

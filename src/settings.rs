@@ -4,6 +4,8 @@
 
 pub mod api_token;
 pub mod chains;
+#[cfg(target_arch = "wasm32")]
+pub mod deploy_blocks;
 pub mod edit;
 #[cfg(target_arch = "wasm32")]
 pub mod local_storage;

@@ -9,7 +9,7 @@ use ethers_providers::{JsonRpcClient, Provider, ProviderError};
 use serde_json::{json, Value};
 
 use crate::eth::rpc::eth_call_params;
-use crate::eth::rpc_answers::{Log, Receipt, TransactionInfo};
+use crate::eth::rpc_answers::{BlockHeader, Log, Receipt, TransactionInfo};
 use crate::settings::chains::parse_chain_id;
 
 #[async_trait(?Send)]
@@ -17,6 +17,10 @@ pub trait ChainCalls {
     async fn chain_id(&self) -> Result<u64, ProviderError>;
     async fn block_number(&self) -> Result<u64, ProviderError>;
     async fn code_at(&self, address: Address) -> Result<Vec<u8>, ProviderError>;
+    /// The code at `address` as of `block`; needs a node that keeps old state.
+    async fn code_at_block(&self, address: Address, block: u64) -> Result<Vec<u8>, ProviderError>;
+    /// When `block` was made (Unix seconds); `None` for a block not made yet.
+    async fn block_timestamp(&self, block: u64) -> Result<Option<u64>, ProviderError>;
     /// `eth_call` at the latest block.
     async fn call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, ProviderError>;
     /// `eth_call` as `from`, at `block`: replays a transaction to learn why
@@ -51,6 +55,20 @@ impl<P: JsonRpcClient> ChainCalls for Provider<P> {
     async fn code_at(&self, address: Address) -> Result<Vec<u8>, ProviderError> {
         let code: Bytes = self.request("eth_getCode", (address, "latest")).await?;
         Ok(code.to_vec())
+    }
+
+    async fn code_at_block(&self, address: Address, block: u64) -> Result<Vec<u8>, ProviderError> {
+        let code: Bytes = self
+            .request("eth_getCode", (address, format!("0x{block:x}")))
+            .await?;
+        Ok(code.to_vec())
+    }
+
+    async fn block_timestamp(&self, block: u64) -> Result<Option<u64>, ProviderError> {
+        let header: Option<BlockHeader> = self
+            .request("eth_getBlockByNumber", (format!("0x{block:x}"), false))
+            .await?;
+        Ok(header.map(|header| header.timestamp.as_u64()))
     }
 
     async fn call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>, ProviderError> {

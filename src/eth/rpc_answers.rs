@@ -49,12 +49,24 @@ pub struct TransactionInfo {
     pub nonce: U64,
 }
 
+/// `eth_getBlockByNumber` without transactions: only when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockHeader {
+    /// Seconds since the Unix epoch.
+    pub timestamp: U64,
+}
+
 /// An `eth_getLogs` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Log {
     pub topics: Vec<H256>,
     pub transaction_hash: H256,
+    /// `null` while the log's block is pending.
+    #[serde(default)]
+    pub block_number: Option<U64>,
+    #[serde(default)]
+    pub log_index: Option<U64>,
 }
 
 #[cfg(test)]

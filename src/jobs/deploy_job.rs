@@ -15,6 +15,7 @@ use crate::eth::minty_abi::{
     decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
 };
 use crate::eth::transaction_watch::SentTransaction;
+use crate::settings::deploy_blocks;
 use crate::settings::edit::Edit;
 use crate::settings::local_storage::SaveError;
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
@@ -242,10 +243,16 @@ async fn deploy(
     )
     .await;
     match settled {
-        Settled::Mined(receipt) => receipt
-            .contract_address
-            .map(|address| Deployed::New { address, hash })
-            .ok_or(DeployError::NoAddress(hash)),
+        Settled::Mined(receipt) => {
+            let address = receipt
+                .contract_address
+                .ok_or(DeployError::NoAddress(hash))?;
+            // Where the token histories of this contract begin.
+            if let Some(block) = receipt.block_number {
+                deploy_blocks::remember(chain_id, address, block.as_u64());
+            }
+            Ok(Deployed::New { address, hash })
+        }
         Settled::Reverted(reason) => Err(DeployError::Reverted { hash, reason }),
         // A contract's address depends only on its creator and nonce, so a
         // sped-up deploy lands at the address ours would have had.

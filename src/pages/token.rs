@@ -4,6 +4,7 @@
 
 mod asset;
 mod facts;
+mod history;
 mod transfer;
 
 use ethers_core::utils::to_checksum;
@@ -19,6 +20,7 @@ use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
 use asset::AssetPreview;
 use facts::TokenFacts;
+use history::TokenHistoryPanel;
 use transfer::TransferPanel;
 
 #[component]
@@ -136,6 +138,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
             </section>
             <TransferPanel id owner=record.owner rereads />
             <TokenFacts record gateway rereads />
+            <TokenHistoryPanel id rereads />
             <PinPanel targets=pin_targets />
         </article>
     }

@@ -45,6 +45,14 @@ describe('transfer', () => {
     // No longer the owner: no transfer form.
     assert.equal(await page.getByTestId('transfer-to').count(), 0)
 
+    // The history: the mint, by the account that sent it, then the transfer.
+    const events = page.getByTestId('history-event')
+    await events.nth(1).waitFor()
+    assert.deepEqual(await events.evaluateAll((all) => all.map((event) => event.dataset.kind)), ['minted', 'transferred'])
+    assert.equal(await events.first().getByTestId('history-minter').locator('a').getAttribute('title'), DEV_ACCOUNTS[0])
+    assert.match(await events.nth(1).innerText(), /^Transferred from 0xf39F…2266 to 0x7099…79C8\nBlock \d+ · .+ · Transaction 0x/)
+    assert.equal(await page.getByTestId('history-incomplete').count(), 0)
+
     const notice = page.getByTestId('transaction-notice').filter({ hasText: `Transfer of token #${id}` })
     await notice.and(page.locator('[data-state="mined"]')).waitFor()
     assert.match(await notice.getByTestId('transaction-notice-text').innerText(), /^Mined\. Block \d+\.$/)
