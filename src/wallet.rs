@@ -3,7 +3,10 @@
 
 pub mod address;
 #[cfg(target_arch = "wasm32")]
+pub mod announced;
+#[cfg(target_arch = "wasm32")]
 pub mod contract_check;
+pub mod discovery;
 #[cfg(target_arch = "wasm32")]
 pub mod eip1193;
 #[cfg(target_arch = "wasm32")]

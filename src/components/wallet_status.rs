@@ -14,7 +14,17 @@ pub fn WalletStatus() -> impl IntoView {
     view! {
         <div class="wallet">
             <Show when=move || wallet.installed fallback=NoWallet>
-                <Show when=connected fallback=move || view! { <ConnectButton wallet /> }>
+                <Show
+                    when=connected
+                    fallback=move || {
+                        view! {
+                            <ConnectButton wallet />
+                            <Show when=move || wallet.choosing.get()>
+                                <WalletChooser wallet />
+                            </Show>
+                        }
+                    }
+                >
                     <Account wallet />
                 </Show>
             </Show>
@@ -46,6 +56,45 @@ fn ConnectButton(wallet: WalletContext) -> impl IntoView {
         >
             {move || if wallet.connecting.get() { "Connecting…" } else { "Connect wallet" }}
         </button>
+    }
+}
+
+/// Several wallets announced themselves (EIP-6963): the user picks one.
+/// Names and icons come from the wallets and are untrusted: the name is
+/// text, the icon a `data:image` URI shown only through `<img>`.
+#[component]
+fn WalletChooser(wallet: WalletContext) -> impl IntoView {
+    view! {
+        <div class="wallet-chooser" role="group" aria-label="Choose a wallet" data-testid="wallet-chooser">
+            <p class="hint">"Several wallets are installed. Which one should Minty use?"</p>
+            {move || {
+                wallet
+                    .wallets
+                    .get()
+                    .into_iter()
+                    .map(|choice| {
+                        let name = choice.display_name();
+                        let icon = choice.safe_icon().map(str::to_owned);
+                        let rdns = choice.rdns.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="button wallet-choice"
+                                data-testid="wallet-choice"
+                                data-rdns=rdns
+                                on:click=move |_| wallet.connect_with(&choice)
+                            >
+                                {icon
+                                    .map(|icon| {
+                                        view! { <img src=icon alt="" width="24" height="24" /> }
+                                    })}
+                                <span>{name}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
     }
 }
 

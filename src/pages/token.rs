@@ -30,6 +30,9 @@ pub fn TokenPage() -> impl IntoView {
     let wallet = expect_context::<WalletContext>();
     // "Retry verified" on the metadata bumps this to read the token again.
     let rereads = RwSignal::new(0u32);
+    // The recipient being typed lives here, above the re-reads: a wallet
+    // connecting re-reads the token through it and redraws the page.
+    let transfer_draft = RwSignal::new(String::new());
     // Re-read when the address, the settings or the wallet's chain change.
     let token = LocalResource::new(move || {
         rereads.track();
@@ -46,7 +49,7 @@ pub fn TokenPage() -> impl IntoView {
         <Transition fallback=Reading>
             {move || Suspend::new(async move {
                 match token.await {
-                    Ok(record) => view! { <Token record rereads /> }.into_any(),
+                    Ok(record) => view! { <Token record rereads transfer_draft /> }.into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 }
             })}
@@ -69,7 +72,11 @@ const NAME_SHOWN_CHARS: usize = 120;
 const DESCRIPTION_SHOWN_CHARS: usize = 1000;
 
 #[component]
-fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
+fn Token(
+    record: TokenRecord,
+    rereads: RwSignal<u32>,
+    transfer_draft: RwSignal<String>,
+) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let gateway = settings.with_untracked(|settings| settings.gateway.clone());
     let mut plan = settings.with_untracked(|settings| GatewayPlan::new(settings.gateways()));
@@ -136,7 +143,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
                     </div>
                 </div>
             </section>
-            <TransferPanel id owner=record.owner rereads />
+            <TransferPanel id owner=record.owner rereads draft=transfer_draft />
             <TokenFacts record gateway rereads />
             <TokenHistoryPanel id rereads />
             <PinPanel targets=pin_targets />

@@ -1,5 +1,6 @@
 //! EIP-1193 transport for ethers-providers: JSON-RPC requests go to the
-//! wallet the page was given as `window.ethereum`.
+//! wallet the user chose among those that announced themselves (EIP-6963,
+//! see [`super::announced`]), or else to `window.ethereum`.
 
 use std::fmt::Debug;
 
@@ -10,11 +11,11 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::WalletError;
+use super::{announced, WalletError};
 
-/// The injected wallet. Zero-sized: it looks `window.ethereum` up on every
-/// call instead of holding a `JsValue`, so `Provider<Eip1193>` stays
-/// `Send + Sync` and a wallet injected late is still found.
+/// The wallet. Zero-sized: it looks the provider up on every call instead
+/// of holding a `JsValue`, so `Provider<Eip1193>` stays `Send + Sync`, a
+/// wallet injected late is still found, and a new choice applies at once.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Eip1193;
 
@@ -42,25 +43,21 @@ impl Eip1193 {
             .map_err(WalletError::from_js)
     }
 
-    /// Registers `listener` for a wallet event (`accountsChanged`, `chainChanged`).
-    pub fn on(event: &str, listener: &Function) -> Result<(), WalletError> {
-        Self::call_listener_method("on", event, listener)
+    /// Registers `listener` for a wallet event (`accountsChanged`,
+    /// `chainChanged`); returns the provider it was registered on, which is
+    /// the one to remove it from later, whatever is chosen by then.
+    pub fn on(event: &str, listener: &Function) -> Result<JsValue, WalletError> {
+        let ethereum = ethereum()?;
+        call_listener_method(&ethereum, "on", event, listener)?;
+        Ok(ethereum)
     }
 
-    pub fn remove_listener(event: &str, listener: &Function) -> Result<(), WalletError> {
-        Self::call_listener_method("removeListener", event, listener)
-    }
-
-    fn call_listener_method(
-        name: &str,
+    pub fn remove_listener(
+        provider: &JsValue,
         event: &str,
         listener: &Function,
     ) -> Result<(), WalletError> {
-        let ethereum = ethereum()?;
-        method_of(&ethereum, name)?
-            .call2(&ethereum, &JsValue::from_str(event), listener)
-            .map(drop)
-            .map_err(WalletError::from_js)
+        call_listener_method(provider, "removeListener", event, listener)
     }
 }
 
@@ -84,7 +81,22 @@ impl JsonRpcClient for Eip1193 {
     }
 }
 
+fn call_listener_method(
+    provider: &JsValue,
+    name: &str,
+    event: &str,
+    listener: &Function,
+) -> Result<(), WalletError> {
+    method_of(provider, name)?
+        .call2(provider, &JsValue::from_str(event), listener)
+        .map(drop)
+        .map_err(WalletError::from_js)
+}
+
 fn ethereum() -> Result<JsValue, WalletError> {
+    if let Some(chosen) = announced::chosen_provider() {
+        return Ok(chosen);
+    }
     let window = web_sys::window().ok_or(WalletError::NoWallet)?;
     Reflect::get(&window, &JsValue::from_str("ethereum"))
         .ok()
@@ -96,7 +108,7 @@ fn method_of(ethereum: &JsValue, name: &str) -> Result<Function, WalletError> {
     Reflect::get(ethereum, &JsValue::from_str(name))
         .ok()
         .and_then(|method| method.dyn_into::<Function>().ok())
-        .ok_or_else(|| WalletError::Other(format!("window.ethereum has no {name}() method")))
+        .ok_or_else(|| WalletError::Other(format!("the wallet has no {name}() method")))
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) -> Result<(), WalletError> {

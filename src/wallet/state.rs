@@ -4,15 +4,22 @@
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
+use super::discovery::{preselected, WalletInfo};
 use super::transactions::read_chain_id;
-use super::{wallet, Eip1193, WalletError};
+use super::{announced, wallet, Eip1193, WalletError};
 use crate::settings::chains::parse_chain_id;
 
 /// Provided by the app root; every field is a signal, so it is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct WalletContext {
-    /// Whether the page had an EIP-1193 wallet when the app started.
+    /// Whether the page had an EIP-1193 wallet when the app started, as
+    /// `window.ethereum` or announced (EIP-6963).
     pub installed: bool,
+    /// The wallets that announced themselves; with more than one, Connect
+    /// asks which.
+    pub wallets: RwSignal<Vec<WalletInfo>>,
+    /// Connect was pressed with several wallets and none chosen yet.
+    pub choosing: RwSignal<bool>,
     /// The selected account, exactly as the wallet spells it.
     pub account: RwSignal<Option<String>>,
     pub chain_id: RwSignal<Option<u64>>,
@@ -20,24 +27,48 @@ pub struct WalletContext {
     pub connecting: RwSignal<bool>,
     /// The last failure, shown until the next attempt.
     pub error: RwSignal<Option<WalletError>>,
+    /// The chosen wallet's event listeners; replaced when the choice changes.
+    listeners: StoredValue<Option<Listeners>, LocalStorage>,
 }
 
 impl WalletContext {
     /// Detects the wallet and follows its events until the current reactive
     /// owner is cleaned up. Nothing is asked of the user until `connect`.
     pub fn start() -> WalletContext {
+        let wallets = RwSignal::new(Vec::new());
+        announced::discover(wallets);
+        let remembered = announced::remembered_rdns();
+        let chosen = wallets.with_untracked(|wallets| {
+            preselected(wallets, remembered.as_deref()).is_some_and(announced::choose)
+        });
+        let several = wallets.with_untracked(|wallets| wallets.len() > 1);
         let wallet = WalletContext {
-            installed: Eip1193::is_installed(),
+            installed: Eip1193::is_installed() || several,
+            wallets,
+            choosing: RwSignal::new(false),
             account: RwSignal::new(None),
             chain_id: RwSignal::new(None),
             connecting: RwSignal::new(false),
             error: RwSignal::new(None),
+            listeners: StoredValue::new_local(None),
         };
-        if wallet.installed {
+        // With several wallets and no choice yet, nothing is asked of any
+        // of them until the user picks one.
+        if chosen || (wallet.installed && !several) {
             wallet.follow_events();
             wallet.restore();
         }
         wallet
+    }
+
+    /// Uses `choice` from now on (and on later visits), then connects.
+    pub fn connect_with(self, choice: &WalletInfo) {
+        self.choosing.set(false);
+        if !announced::choose(choice) {
+            return;
+        }
+        self.follow_events();
+        self.connect();
     }
 
     /// Picks up a connection the user already granted this site (on an
@@ -72,6 +103,12 @@ impl WalletContext {
     /// the chain. A second click while the prompt is open is sent anyway:
     /// the wallet answers "already waiting", which tells the user where to look.
     pub fn connect(self) {
+        if announced::chosen_provider().is_none()
+            && self.wallets.with_untracked(|wallets| wallets.len() > 1)
+        {
+            self.choosing.set(true);
+            return;
+        }
         self.connecting.set(true);
         self.error.set(None);
         spawn_local(async move {
@@ -106,17 +143,15 @@ impl WalletContext {
                 chain_id.as_string().as_deref().and_then(parse_chain_id),
             );
         });
-        let listeners = Listeners(vec![
-            ("accountsChanged", on_accounts),
-            ("chainChanged", on_chain),
-        ]);
-        for (event, listener) in &listeners.0 {
-            if let Err(error) = Eip1193::on(event, listener.as_ref().unchecked_ref()) {
-                self.error.set(Some(error));
+        let mut listeners = Listeners(Vec::new());
+        for (event, listener) in [("accountsChanged", on_accounts), ("chainChanged", on_chain)] {
+            match Eip1193::on(event, listener.as_ref().unchecked_ref()) {
+                Ok(provider) => listeners.0.push((provider, event, listener)),
+                Err(error) => self.error.set(Some(error)),
             }
         }
-        // Owned by the current reactive owner: disposing it unsubscribes.
-        StoredValue::new_local(listeners);
+        // Replacing (or disposing) the previous ones unsubscribes them.
+        self.listeners.set_value(Some(listeners));
     }
 
     fn refresh_chain(self) {
@@ -157,17 +192,18 @@ async fn request_account() -> Result<(String, u64), WalletError> {
     Ok((account, read_chain_id().await?))
 }
 
-/// A wallet event's name and the closure the wallet calls for it.
-type Listener = (&'static str, Closure<dyn FnMut(JsValue)>);
+/// The provider a listener was registered on, the event's name, and the
+/// closure the wallet calls for it.
+type Listener = (JsValue, &'static str, Closure<dyn FnMut(JsValue)>);
 
 /// Wallet event listeners, removed from the wallet when dropped.
 struct Listeners(Vec<Listener>);
 
 impl Drop for Listeners {
     fn drop(&mut self) {
-        for (event, listener) in &self.0 {
+        for (provider, event, listener) in &self.0 {
             // A wallet that is gone has nothing left to unsubscribe.
-            let _ = Eip1193::remove_listener(event, listener.as_ref().unchecked_ref());
+            let _ = Eip1193::remove_listener(provider, event, listener.as_ref().unchecked_ref());
         }
     }
 }

@@ -184,13 +184,16 @@ export const PHONE = { width: 390, height: 844 }
 export const DESKTOP = { width: 1280, height: 800 }
 
 /// Opens the app in a fresh browser context, with the test wallet unless
-/// `wallet: false`. Page errors and Content-Security-Policy violations are
-/// collected so tests can assert none.
-export async function openApp (browser, stack, { wallet = true, path: route = '/', viewport = DESKTOP } = {}) {
+/// `wallet: false`; `wallets` installs several, each a partial config
+/// (`account`, `name`, `rdns`, `announce`, `inject`; see test-wallet.js).
+/// Page errors and Content-Security-Policy violations are collected so
+/// tests can assert none.
+export async function openApp (browser, stack, { wallet = true, wallets, path: route = '/', viewport = DESKTOP } = {}) {
   const context = await browser.newContext({ viewport })
   await context.addInitScript({ content: WATCH_CSP })
   if (wallet) {
-    const config = { chains: { [CHAIN_ID_HEX]: stack.rpcUrl }, chainId: CHAIN_ID_HEX, account: DEV_ACCOUNTS[0] }
+    const base = { chains: { [CHAIN_ID_HEX]: stack.rpcUrl }, chainId: CHAIN_ID_HEX, account: DEV_ACCOUNTS[0] }
+    const config = wallets ? wallets.map((overrides) => ({ ...base, ...overrides })) : base
     await context.exposeFunction('__testWalletRpc', async (url, body) => {
       const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
       return response.text()

@@ -17,7 +17,13 @@ use crate::wallet::transactions::code_at;
 use crate::wallet::WalletContext;
 
 #[component]
-pub fn TransferPanel(id: TokenId, owner: Address, rereads: RwSignal<u32>) -> impl IntoView {
+pub fn TransferPanel(
+    id: TokenId,
+    owner: Address,
+    rereads: RwSignal<u32>,
+    /// The recipient as typed; kept by the page across re-reads.
+    draft: RwSignal<String>,
+) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let wallet = expect_context::<WalletContext>();
     let job = expect_context::<TransferJob>();
@@ -41,6 +47,7 @@ pub fn TransferPanel(id: TokenId, owner: Address, rereads: RwSignal<u32>) -> imp
         move || job.done.get(),
         move |done, _, _| {
             if done.is_some_and(|done| done.token_id == id) {
+                draft.set(String::new());
                 rereads.update(|count| *count += 1);
             }
         },
@@ -49,17 +56,16 @@ pub fn TransferPanel(id: TokenId, owner: Address, rereads: RwSignal<u32>) -> imp
 
     view! {
         <Show when=can_transfer>
-            <TransferForm id owner />
+            <TransferForm id owner recipient=draft />
         </Show>
     }
 }
 
 #[component]
-fn TransferForm(id: TokenId, owner: Address) -> impl IntoView {
+fn TransferForm(id: TokenId, owner: Address, recipient: RwSignal<String>) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let wallet = expect_context::<WalletContext>();
     let job = expect_context::<TransferJob>();
-    let recipient = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     // A contract recipient the user has been warned about, and may confirm.
     let warned = RwSignal::new(None::<Address>);
