@@ -3,13 +3,18 @@
 //   - time to first render in headless Chromium (median of 5 cold loads)
 //   - time from "Mint" to the token id shown, for a 1 MiB file, on the
 //     local stack (median of 3)
+//   - the first gallery page of 50 out of 1,000 tokens, with no wallet:
+//     HTTP round trips to the RPC URL, the JSON-RPC calls they carried (the
+//     round trips the page would take with every call made alone), and the
+//     time until its 50 cards are shown (median of 3)
 // Everything runs on loopback.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync, createReadStream, existsSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { launchBrowser, openApp, repoRoot, startStack, STORAGE_TOKEN } from '../e2e/harness.mjs'
+import { DEV_ACCOUNTS, launchBrowser, openApp, repoRoot, startStack, STORAGE_TOKEN } from '../e2e/harness.mjs'
+import { mintToken, upload } from '../e2e/tokens.mjs'
 
 const distDir = path.join(repoRoot, 'target/bench/dist')
 const env = { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` }
@@ -54,6 +59,7 @@ server.close()
 step('minting a 1 MiB file on the local stack')
 const stack = await startStack()
 const mints = []
+const gallery = []
 try {
   const file = Buffer.alloc(1 << 20)
   for (let i = 0; i < file.length; i++) file[i] = (i * 2654435761) >>> 24
@@ -72,6 +78,22 @@ try {
     mints.push(Date.now() - start)
     await page.context().close()
   }
+
+  step('minting 1,000 tokens for the gallery')
+  const metadata = await upload(stack, [{ name: 'metadata.json', bytes: Buffer.from(JSON.stringify({ name: 'Bench token' })), type: 'application/json' }])
+  for (let minted = 3; minted < 1000; minted++) await mintToken(stack, `${metadata}/metadata.json`, DEV_ACCOUNTS[minted % 2])
+  for (let run = 0; run < 3; run++) {
+    const page = await openApp(browser, stack, { wallet: false })
+    const posts = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().startsWith(stack.rpcUrl)) posts.push(request.postDataJSON())
+    })
+    const start = Date.now()
+    await page.goto(stack.appUrl + '/tokens')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="token-card"]').length === 50, null, { timeout: 60000 })
+    gallery.push({ ms: Date.now() - start, roundTrips: posts.length, calls: posts.reduce((sum, body) => sum + (Array.isArray(body) ? body.length : 1), 0) })
+    await page.context().close()
+  }
 } finally {
   await browser.close()
   await stack.stop()
@@ -85,3 +107,5 @@ console.log(`  css    ${kb(sizes.css[0])} kB / ${kb(sizes.css[1])} kB`)
 console.log(`  wasm + js, gzip: ${kb(sizes.wasm[1] + sizes.js[1])} kB (target 250 kB)`)
 console.log(`time to first render, headless Chromium, loopback: median ${median(renders).toFixed(0)} ms (runs: ${renders.map((ms) => ms.toFixed(0)).join(', ')})`)
 console.log(`"Mint" to token id, 1 MiB file, local stack: median ${median(mints)} ms (runs: ${mints.join(', ')})`)
+const galleryRun = gallery[0]
+console.log(`first gallery page, 50 of 1,000 tokens, no wallet: ${galleryRun.roundTrips} round trips to the RPC URL carrying ${galleryRun.calls} calls (${galleryRun.calls} round trips with every call alone); shown in a median ${median(gallery.map(({ ms }) => ms))} ms (runs: ${gallery.map(({ ms }) => ms).join(', ')})`)

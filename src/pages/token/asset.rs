@@ -41,20 +41,22 @@ pub fn AssetPreview(
     });
     view! {
         <div class="asset">
-            <Suspense fallback=|| {
-                view! {
-                    <div class="asset-frame">
-                        <p class="asset-empty" aria-busy="true">
-                            "Loading the preview…"
-                        </p>
-                    </div>
+            // Read with `get`, not awaited in a Suspend: this pane goes
+            // whenever the page re-reads the token (a wallet connecting
+            // does), and a Suspend polled after its resource is gone panics.
+            {move || match preview.get() {
+                None => {
+                    view! {
+                        <div class="asset-frame">
+                            <p class="asset-empty" aria-busy="true">
+                                "Loading the preview…"
+                            </p>
+                        </div>
+                    }
+                        .into_any()
                 }
-            }>
-                {move || {
-                    let (cover, alt) = (cover.clone(), alt.clone());
-                    Suspend::new(async move { show(preview.await, cover, alt, tries) })
-                }}
-            </Suspense>
+                Some(checked) => show(checked, cover.clone(), alt.clone(), tries).into_any(),
+            }}
         </div>
     }
     .into_any()

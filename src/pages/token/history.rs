@@ -38,44 +38,49 @@ pub fn TokenHistoryPanel(id: TokenId, rereads: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="card token-history" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
-            <Transition fallback=|| {
-                view! { <p class="hint" aria-busy="true">"Reading the token's history from the chain…"</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(history) => {
-                            let chain_id = chain_id();
-                            view! {
-                                <ol class="history" data-testid="token-history">
-                                    {history
-                                        .entries
-                                        .into_iter()
-                                        .map(|entry| view! { <Event entry chain_id /> })
-                                        .collect_view()}
-                                </ol>
-                                {history
-                                    .incomplete
-                                    .map(|why| {
-                                        view! {
-                                            <p class="notice warning" data-testid="history-incomplete">
-                                                {why}
-                                            </p>
-                                        }
-                                    })}
-                            }
-                                .into_any()
-                        }
-                        Err(error) => {
-                            view! {
-                                <p class="field-error" data-testid="history-error">
-                                    {format!("The history could not be read: {error}")}
-                                </p>
-                            }
-                                .into_any()
-                        }
+            // Read with `get`, not awaited in a Suspend: this panel goes
+            // whenever the page re-reads the token, and a Suspend polled
+            // after its resource is gone would panic.
+            {move || match history.get() {
+                None => {
+                    view! {
+                        <p class="hint" aria-busy="true">
+                            "Reading the token's history from the chain…"
+                        </p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                }
+                Some(Ok(history)) => {
+                    let chain_id = chain_id();
+                    view! {
+                        <ol class="history" data-testid="token-history">
+                            {history
+                                .entries
+                                .into_iter()
+                                .map(|entry| view! { <Event entry chain_id /> })
+                                .collect_view()}
+                        </ol>
+                        {history
+                            .incomplete
+                            .map(|why| {
+                                view! {
+                                    <p class="notice warning" data-testid="history-incomplete">
+                                        {why}
+                                    </p>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
+                Some(Err(error)) => {
+                    view! {
+                        <p class="field-error" data-testid="history-error">
+                            {format!("The history could not be read: {error}")}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
         </section>
     }
 }
