@@ -45,9 +45,9 @@ pub enum BatchAnswer {
 /// fails alone; the others keep theirs.
 pub fn split_batch_answer(answer: Value, calls: &[BatchCall]) -> BatchAnswer {
     let Value::Array(answers) = answer else {
-        let refusal = answer_result(answer)
-            .err()
-            .unwrap_or_else(|| ChainError::BadAnswer("a batch was answered with one result".into()));
+        let refusal = answer_result(answer).err().unwrap_or_else(|| {
+            ChainError::BadAnswer("a batch was answered with one result".into())
+        });
         return BatchAnswer::Refused(refusal);
     };
     let mut by_id: Vec<(u64, Value)> = answers
