@@ -3,6 +3,7 @@
 //! renders untrusted metadata as text and checked links only.
 
 mod asset;
+mod attributes;
 mod facts;
 
 use ethers_core::utils::to_checksum;
@@ -17,6 +18,7 @@ use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
 use asset::AssetPreview;
+use attributes::TokenAttributes;
 use facts::TokenFacts;
 
 #[component]
@@ -86,7 +88,8 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
         .map(|fields| fields.name.clone())
         .filter(|name| !name.trim().is_empty());
     let description = fields
-        .map(|fields| fields.description)
+        .as_ref()
+        .map(|fields| fields.description.clone())
         .filter(|text| !text.trim().is_empty());
     let id = record.id;
     let pin_targets = PinTarget::of_token(
@@ -132,6 +135,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
                     </div>
                 </div>
             </section>
+            {fields.map(|metadata| view! { <TokenAttributes metadata /> })}
             <TokenFacts record gateway rereads />
             <PinPanel targets=pin_targets />
         </article>
