@@ -1,5 +1,6 @@
 //! Small views shared by pages and the app shell.
 
+pub mod attribute_rows;
 pub mod copy_button;
 pub mod deploy_panel;
 pub mod file_picker;
@@ -15,6 +16,7 @@ pub mod untrusted_link;
 pub mod untrusted_text;
 pub mod wallet_status;
 
+pub use attribute_rows::AttributeRows;
 pub use copy_button::CopyButton;
 pub use deploy_panel::DeployPanel;
 pub use file_picker::FilePicker;

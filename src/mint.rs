@@ -22,7 +22,7 @@ use crate::eth::transaction_watch::{
 };
 use crate::ipfs::profile::NFT_STORAGE;
 use crate::ipfs::uri::{IpfsPath, UriError};
-use crate::nft::metadata::{NftMetadata, METADATA_FILE_NAME};
+use crate::nft::metadata::METADATA_FILE_NAME;
 use crate::nft::mint_details::{MintDetails, MintFormError};
 use crate::nft::mint_journal::{MintRecord, MintState, StoredRoot};
 use crate::storage::retry::RetryNotice;
@@ -94,12 +94,12 @@ pub enum MintError {
 fn earlier_mint_sentence(token_id: Option<&U256>, transaction: Option<&H256>) -> String {
     match (token_id, transaction) {
         (Some(id), _) => format!(
-            "This file, with this name and description, was already minted as token #{id} on this contract. Mint another copy?"
+            "This file, with this name, description and attributes, was already minted as token #{id} on this contract. Mint another copy?"
         ),
         (None, Some(hash)) => format!(
-            "A mint of this file, with this name and description, is already pending in transaction {hash:?}. Mint another copy?"
+            "A mint of this file, with this name, description and attributes, is already pending in transaction {hash:?}. Mint another copy?"
         ),
-        (None, None) => "This file, with this name and description, was already sent to your wallet to mint. Mint another copy?".to_owned(),
+        (None, None) => "This file, with this name, description and attributes, was already sent to your wallet to mint. Mint another copy?".to_owned(),
     }
 }
 
@@ -127,7 +127,9 @@ pub struct MintedToken {
     pub metadata_uri: String,
 }
 
-/// A fingerprint of the inputs an upload was made from.
+/// A fingerprint of the inputs an upload was made from: the files, and
+/// everything typed that goes into the metadata, attributes included, so
+/// "already minted" means the same token.
 pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetails) -> String {
     let identify = |file: &File| {
         format!(
@@ -138,11 +140,10 @@ pub fn upload_fingerprint(file: &File, preview: Option<&File>, form: &MintDetail
         )
     };
     format!(
-        "{}\u{0}{}\u{0}{}\u{0}{}",
+        "{}\u{0}{}\u{0}{}",
         identify(file),
         preview.map(identify).unwrap_or_default(),
-        form.name,
-        form.description
+        form.metadata_fingerprint()
     )
 }
 
@@ -225,9 +226,7 @@ pub async fn upload_nft(
         ),
         None => None,
     };
-    let metadata = NftMetadata::for_asset(
-        &form.name,
-        &form.description,
+    let metadata = form.metadata(
         &asset.uri,
         &file.type_(),
         preview.as_ref().map(|root| root.uri.as_str()),

@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 
 use crate::ipfs::uri::classify_untrusted_link;
+use crate::nft::untrusted_text::shortened;
 
-/// Long `data:` URLs are shown only this far.
+/// Long links (a `data:` URL, or an https one padded to fill the page) are
+/// shown only this far; a link's target stays whole.
 const SHOWN_CHARS: usize = 240;
 
 #[component]
@@ -20,8 +22,8 @@ pub fn UntrustedLink(
 ) -> impl IntoView {
     match classify_untrusted_link(&raw) {
         Ok(link) => {
-            let url = link.fetch_url(&gateway);
-            let href = url.clone();
+            let href = link.fetch_url(&gateway);
+            let (url, cut) = shown(&href);
             view! {
                 <a
                     class="mono"
@@ -31,16 +33,16 @@ pub fn UntrustedLink(
                     data-testid=testid
                 >
                     {url}
+                    {cut}
                 </a>
             }
             .into_any()
         }
         Err(error) => {
-            let shown: String = raw.chars().take(SHOWN_CHARS).collect();
-            let cut = (shown.len() < raw.len()).then_some("…");
+            let (text, cut) = shown(&raw);
             view! {
                 <span class="mono refused" data-testid=testid>
-                    {shown}
+                    {text}
                     {cut}
                 </span>
                 <p class="unsafe-link" data-testid="unsafe-link">
@@ -49,6 +51,14 @@ pub fn UntrustedLink(
             }
             .into_any()
         }
+    }
+}
+
+/// The first [`SHOWN_CHARS`] of `text`, and "…" when that is not all of it.
+fn shown(text: &str) -> (String, Option<&'static str>) {
+    match shortened(text, SHOWN_CHARS) {
+        Some(start) => (start.to_owned(), Some("…")),
+        None => (text.to_owned(), None),
     }
 }
 

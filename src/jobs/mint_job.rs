@@ -331,6 +331,8 @@ fn new_record(
         owner: details.owner,
         name: details.name.clone(),
         description: details.description.clone(),
+        external_url: details.external_url.clone(),
+        attributes: details.attributes.clone(),
         asset_media_type: file.type_(),
         asset: None,
         preview: None,

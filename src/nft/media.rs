@@ -210,6 +210,7 @@ mod tests {
             description: String::new(),
             image: image.map(Into::into),
             animation_url: animation_url.map(Into::into),
+            ..NftMetadata::default()
         }
     }
 

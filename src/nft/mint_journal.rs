@@ -8,6 +8,7 @@
 use ethers_core::types::{Address, H256, U256};
 use serde::{Deserialize, Serialize};
 
+use super::metadata::Attribute;
 use crate::eth::transaction_watch::SentTransaction;
 
 /// How many records are kept; the oldest finished ones go first.
@@ -67,6 +68,11 @@ pub struct MintRecord {
     pub owner: Address,
     pub name: String,
     pub description: String,
+    /// Absent from records written before the form had it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
     pub asset_media_type: String,
     pub asset: Option<StoredRoot>,
     pub preview: Option<StoredRoot>,
@@ -232,6 +238,7 @@ impl MintJournal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nft::metadata::TraitValue;
 
     fn record(id: u64, state: MintState) -> MintRecord {
         MintRecord {
@@ -243,6 +250,8 @@ mod tests {
             owner: Address::repeat_byte(9),
             name: "Art".into(),
             description: String::new(),
+            external_url: None,
+            attributes: Vec::new(),
             asset_media_type: "image/png".into(),
             asset: None,
             preview: None,
@@ -319,6 +328,31 @@ mod tests {
         ));
         assert_eq!(MintJournal::from_json(&journal.to_json()), journal);
         assert!(journal.to_json().contains("\"state\":\"sent\""));
+    }
+
+    #[test]
+    fn a_record_keeps_its_external_url_and_attributes_through_a_reload() {
+        let mut journal = MintJournal::default();
+        let mut record = record(1, MintState::Uploading);
+        record.external_url = Some("https://example.com/art".into());
+        record.attributes = vec![Attribute {
+            trait_type: Some("Eyes".into()),
+            value: TraitValue::Text("Green".into()),
+        }];
+        journal.upsert(record.clone());
+        let reloaded = MintJournal::from_json(&journal.to_json());
+        assert_eq!(reloaded.records, [record]);
+    }
+
+    #[test]
+    fn a_record_written_before_attributes_existed_still_loads() {
+        let mut journal = MintJournal::default();
+        journal.upsert(record(1, MintState::Uploading));
+        let old = journal.to_json();
+        assert!(!old.contains("attributes") && !old.contains("external_url"));
+        let reloaded = MintJournal::from_json(&old);
+        assert_eq!(reloaded, journal);
+        assert_eq!(reloaded.records[0].attributes, []);
     }
 
     #[test]

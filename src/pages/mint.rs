@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use web_sys::File;
 
 use crate::app::SettingsContext;
-use crate::components::{DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard};
+use crate::components::attribute_rows::{typed_rows, AttributeDraft};
+use crate::components::{
+    AttributeRows, DeployPanel, FilePicker, MintProgress, MintedTokenView, NetworkGuard,
+};
 use crate::jobs::{MintJob, MintRequest};
 use crate::mint::{MintError, MintTarget};
 use crate::nft::mint_details::MintFormInput;
@@ -172,6 +175,8 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
+    let external_url = RwSignal::new(String::new());
+    let attributes = RwSignal::new(Vec::<AttributeDraft>::new());
     let busy = Signal::derive(move || job.running());
     let provider = settings.with_untracked(|settings| settings.storage_provider);
     let has_token = !provider.needs_token() || load_api_token(provider).is_some();
@@ -180,12 +185,15 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let chosen = file.get_untracked();
+        let rows = attributes.with_untracked(|rows| typed_rows(rows));
         let input = MintFormInput {
             file_chosen: chosen.is_some(),
             name: &name.get_untracked(),
             description: &description.get_untracked(),
             owner: &owner.get_untracked(),
             account: &account,
+            external_url: &external_url.get_untracked(),
+            attributes: &rows,
         };
         let details = match input.validate() {
             Ok(details) => details,
@@ -259,6 +267,23 @@ fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoV
                 "Description"
                 <textarea data-testid="mint-description" prop:value=description disabled=move || busy.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             </label>
+            <div class="with-hint">
+                <label>
+                    "External URL (optional)"
+                    <input
+                        data-testid="mint-external-url"
+                        class="mono"
+                        inputmode="url"
+                        placeholder="https://example.com/art/1"
+                        aria-describedby="external-url-hint"
+                        prop:value=external_url
+                        disabled=move || busy.get()
+                        on:input=move |ev| external_url.set(event_target_value(&ev))
+                    />
+                </label>
+                <p class="hint" id="external-url-hint">"A page about the token on your own site, at an https:// address; marketplaces link to it."</p>
+            </div>
+            <AttributeRows rows=attributes disabled=busy />
             <label>
                 "Owner (optional)"
                 <input data-testid="mint-owner" class="mono" placeholder=owner_placeholder prop:value=owner disabled=move || busy.get() on:input=move |ev| owner.set(event_target_value(&ev)) />

@@ -3,6 +3,7 @@
 //! renders untrusted metadata as text and checked links only.
 
 mod asset;
+mod attributes;
 mod facts;
 mod history;
 mod transfer;
@@ -19,6 +20,7 @@ use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
 use asset::AssetPreview;
+use attributes::TokenAttributes;
 use facts::TokenFacts;
 use history::TokenHistoryPanel;
 use transfer::TransferPanel;
@@ -97,7 +99,8 @@ fn Token(
         .map(|fields| fields.name.clone())
         .filter(|name| !name.trim().is_empty());
     let description = fields
-        .map(|fields| fields.description)
+        .as_ref()
+        .map(|fields| fields.description.clone())
         .filter(|text| !text.trim().is_empty());
     let id = record.id;
     let pin_targets = PinTarget::of_token(
@@ -143,6 +146,7 @@ fn Token(
                     </div>
                 </div>
             </section>
+            {fields.map(|metadata| view! { <TokenAttributes metadata /> })}
             <TransferPanel id owner=record.owner rereads draft=transfer_draft />
             <TokenFacts record gateway rereads />
             <TokenHistoryPanel id rereads />

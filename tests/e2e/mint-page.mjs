@@ -13,11 +13,23 @@ export async function mintPage (browser, stack, { token = STORAGE_TOKEN, endpoin
   return page
 }
 
-export async function fillForm (page, { name, description = '', file, owner }) {
+/// Fills the form; `attributes` are `[traitType, value]` rows, each added
+/// with "Add attribute".
+export async function fillForm (page, { name, description = '', file, owner, externalUrl, attributes = [] }) {
   await page.getByTestId('mint-file').setInputFiles(file)
   await page.getByTestId('mint-name').fill(name)
   await page.getByTestId('mint-description').fill(description)
   if (owner) await page.getByTestId('mint-owner').fill(owner)
+  if (externalUrl) await page.getByLabel('External URL (optional)').fill(externalUrl)
+  for (const [traitType, value] of attributes) await addAttribute(page, traitType, value)
+}
+
+/// Adds an attribute row and types into it through its labels.
+export async function addAttribute (page, traitType, value) {
+  await page.getByRole('button', { name: 'Add attribute' }).click()
+  const row = page.getByTestId('attribute-row').last()
+  await row.getByLabel('Trait type').fill(traitType)
+  await row.getByLabel('Value').fill(value)
 }
 
 /// Mints and waits for the result; returns what the page shows.

@@ -222,6 +222,83 @@ describe('creators mint on the local stack', () => {
     await page.context().close()
   })
 
+  it('mints with attributes and an external URL, kept through a reload at the wallet, and the token page lists them', async () => {
+    // How the form looks with rows on a phone; nothing is minted from it.
+    const phone = await mintPage(browser, stack, { viewport: PHONE })
+    await fillForm(phone, {
+      name: 'On a phone',
+      file: { name: 'p.png', mimeType: 'image/png', buffer: gradientPng(8) },
+      externalUrl: 'https://example.com/cats/1',
+      attributes: [['Eyes', 'Green'], ['Background', 'A long value, long enough to wrap on a phone']]
+    })
+    assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the form fits the phone')
+    await phone.screenshot({ path: screenshotPath('mint-attributes-phone'), fullPage: true })
+    await phone.context().close()
+
+    const page = await mintPage(browser, stack)
+    const requests = recordRequests(page)
+    const externalUrl = 'https://example.com/cats/1'
+    await fillForm(page, {
+      name: 'Green-eyed cat',
+      file: { name: 'green-eyed.png', mimeType: 'image/png', buffer: gradientPng(40) },
+      externalUrl,
+      attributes: [['Eyes', 'Green'], ['Level', '007'], ['', 'Orphan']]
+    })
+    await page.screenshot({ path: screenshotPath('mint-attributes-desktop'), fullPage: true })
+    // A value without its trait is named by its row, before anything is uploaded.
+    await page.getByTestId('mint-submit').click()
+    await page.getByTestId('mint-error').waitFor()
+    assert.match(await page.getByTestId('mint-error').innerText(), /^Attribute 3: the value "Orphan" has no trait type\. Name the trait/)
+    assert.equal(uploads(requests, stack).length, 0)
+    await page.getByRole('button', { name: 'Remove attribute 3' }).click()
+    assert.equal(await page.getByTestId('attribute-row').count(), 2)
+
+    // The wallet's prompt stays open, and the creator reloads the page.
+    await page.evaluate(() => window.__testWallet.holdNext('eth_sendTransaction'))
+    await page.getByTestId('mint-submit').click()
+    await page.waitForFunction(() => window.__testWallet.requests().includes('eth_sendTransaction'), null, { timeout: 60000 })
+    page.on('dialog', (dialog) => dialog.accept())
+    await page.reload()
+    await page.getByTestId('waiting-mint').waitFor({ timeout: 60000 })
+    const journal = JSON.parse(await page.evaluate(() => localStorage.getItem('minty.mint_journal')))
+    const record = journal.records.find((r) => r.name === 'Green-eyed cat')
+    assert.equal(record.external_url, externalUrl)
+    assert.deepEqual(record.attributes, [{ trait_type: 'Eyes', value: 'Green' }, { trait_type: 'Level', value: '007' }])
+    await page.getByTestId('waiting-mint-continue').click()
+    await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
+    const tokenId = Number(await page.getByTestId('minted-token-id').innerText())
+    const metadataUri = await page.getByTestId('minted-metadata-uri').innerText()
+
+    // The stored metadata: OpenSea's shape, each value the text typed.
+    const metadata = await (await fetch(`${stack.storageUrl}/ipfs/${metadataUri.slice(7)}`)).json()
+    assert.equal(metadata.external_url, externalUrl)
+    assert.deepEqual(metadata.attributes, [{ trait_type: 'Eyes', value: 'Green' }, { trait_type: 'Level', value: '007' }])
+
+    for (const [name, viewport] of [['desktop', null], ['phone', PHONE]]) {
+      const tokenPage = viewport ? await openApp(browser, stack, { viewport, path: `/token/${tokenId}` }) : page
+      if (!viewport) {
+        await page.getByTestId('minted-token-link').click()
+        await page.waitForURL(`**/token/${tokenId}`)
+      }
+      const table = tokenPage.getByRole('table', { name: 'Attributes' })
+      await table.waitFor({ timeout: 30000 })
+      assert.deepEqual(await table.locator('thead th[scope="col"]').allTextContents(), ['Trait type', 'Value'])
+      const rows = table.getByTestId('attribute')
+      assert.deepEqual(await rows.getByTestId('attribute-trait-type').allTextContents(), ['Eyes', 'Level'])
+      assert.deepEqual(await rows.getByTestId('attribute-value').allTextContents(), ['Green', '007'])
+      const link = tokenPage.getByTestId('external-url')
+      assert.equal(await link.evaluate((element) => element.tagName), 'A')
+      assert.equal(await link.getAttribute('href'), externalUrl)
+      assert.equal(await link.getAttribute('rel'), 'noopener noreferrer')
+      await tokenPage.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+      assert.ok(await tokenPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing wider than the screen')
+      await tokenPage.screenshot({ path: screenshotPath(`token-attributes-${name}`), fullPage: true })
+      assert.deepEqual(tokenPage.pageErrors, [])
+      if (viewport) await tokenPage.context().close()
+    }
+    await page.context().close()
+  })
+
   it('mints to another owner when one is given', async () => {
     const page = await mintPage(browser, stack)
     const { tokenId } = await mint(page, {

@@ -9,6 +9,9 @@ import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 import { dagBomb, uploadCar } from './dag-bomb.mjs'
 
 const PWN = 'window.__pwned=1'
+// With the hostile token's four readable traits, more rows than the page shows.
+const HOSTILE_EXTRA_ROWS = 300
+const ATTRIBUTE_ROWS_SHOWN = 50
 const API_TOKEN_KEY = 'minty.token.nft-storage'
 const STOLEN_KEY = 'minty.stolen'
 
@@ -118,7 +121,20 @@ describe('token page: viewing a token', () => {
         name: `<script>${PWN}</script>`,
         description: `<img src=x onerror="${PWN}">`,
         image: `javascript:${PWN}`,
-        animation_url: `data:text/html,<script>${PWN}</script>`
+        animation_url: `data:text/html,<script>${PWN}</script>`,
+        external_url: `  JaVa\tScRiPt:${PWN}`,
+        attributes: [
+          { trait_type: `<img src=x onerror="${PWN}">`, value: `<script>${PWN}</script>` },
+          { trait_type: 'Level', value: 7 },
+          { value: 'A property with no type' },
+          { trait_type: 'Huge', value: 'W'.repeat(100000) },
+          // Not a trait with a text or number value: left out, and counted.
+          { trait_type: 'Nested', value: { html: `<b>${PWN}</b>` } },
+          { trait_type: { html: '<b>typed by an object</b>' }, value: 'x' },
+          { trait_type: 'Missing' },
+          `<b>${PWN}</b>`,
+          ...Array.from({ length: HOSTILE_EXTRA_ROWS }, (_, i) => ({ trait_type: `Row ${i}`, value: i }))
+        ]
       }
     })
     tokens.svg = await mintWith(stack, {
@@ -288,12 +304,32 @@ describe('token page: viewing a token', () => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined)
     assert.equal(await text(page, 'token-name'), `<script>${PWN}</script>`)
     assert.equal(await text(page, 'token-description'), `<img src=x onerror="${PWN}">`)
-    // Both the javascript: image and the data: animation are refused, visibly.
-    assert.equal(await page.getByTestId('unsafe-link').count(), 2)
+    // The javascript: image, the data: animation and the disguised
+    // javascript: external URL are refused, visibly.
+    assert.equal(await page.getByTestId('unsafe-link').count(), 3)
     assert.match(await page.getByTestId('unsafe-link').first().innerText(), /not followed/i)
     assert.equal(await text(page, 'asset-url'), `data:text/html,<script>${PWN}</script>`)
+    const externalUrl = page.getByTestId('external-url')
+    assert.equal(await externalUrl.evaluate((element) => element.tagName), 'SPAN')
+    assert.equal(await externalUrl.textContent(), `  JaVa\tScRiPt:${PWN}`, 'shown as written, not as a link')
+    // Attributes: trait types and values as text, the first rows only, the
+    // unreadable ones counted, a huge value cut, and nothing wider than the page.
+    const table = page.getByRole('table', { name: 'Attributes' })
+    const rows = table.getByTestId('attribute')
+    assert.equal(await rows.count(), ATTRIBUTE_ROWS_SHOWN)
+    assert.equal(await rows.first().getByTestId('attribute-trait-type').textContent(), `<img src=x onerror="${PWN}">`)
+    assert.equal(await rows.first().getByTestId('attribute-value').textContent(), `<script>${PWN}</script>`)
+    assert.deepEqual(await rows.nth(1).getByTestId('attribute-value').allTextContents(), ['7'])
+    assert.equal(await rows.nth(2).getByTestId('attribute-trait-type').textContent(), 'No trait type')
+    const huge = rows.nth(3).getByTestId('attribute-value')
+    assert.ok((await huge.textContent()).length < 300, 'a huge value is cut')
+    assert.equal(await huge.getByTestId('show-more').count(), 1)
+    assert.match(await text(page, 'attributes-more'), new RegExp(`^${4 + HOSTILE_EXTRA_ROWS - ATTRIBUTE_ROWS_SHOWN} more attributes are not shown`))
+    assert.match(await text(page, 'attributes-unreadable'), /^4 attributes are not a trait with a text or number value/)
+    assert.equal(await table.locator('b, img, script').count(), 0)
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing wider than the screen')
     const followed = page.locator([
-      'a[href^="javascript:" i]', 'a[href^="data:" i]', '[src^="javascript:" i]', '[src^="data:" i]',
+      'a[href^="javascript:" i]', 'a[href^="data:" i]', 'a[href*="script:" i]', '[src^="javascript:" i]', '[src^="data:" i]',
       'iframe', 'object', 'embed', 'main script', 'main img[src="x"]'
     ].join(', '))
     assert.equal(await followed.count(), 0)

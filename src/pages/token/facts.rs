@@ -1,6 +1,6 @@
 //! Where a token lives, as Minty's `show` lists it: the tokenURI, the
-//! metadata and asset addresses with their gateway URLs, and the metadata
-//! document itself.
+//! metadata and asset addresses with their gateway URLs, the creator's
+//! external URL, and the metadata document itself.
 
 use leptos::prelude::*;
 
@@ -26,6 +26,10 @@ pub fn TokenFacts(
         .map(|metadata| TokenMedia::of(&metadata.fields));
     let asset = media.as_ref().and_then(|media| media.asset.clone());
     let cover_image = media.and_then(|media| media.cover_image);
+    let external_url = metadata
+        .as_ref()
+        .ok()
+        .and_then(|metadata| metadata.fields.external_url.clone());
     let (json, verified, served_by, problem) = match metadata {
         Ok(metadata) => (
             Some(metadata.json),
@@ -108,6 +112,15 @@ pub fn TokenFacts(
                             <dt>"Preview image"</dt>
                             <dd>
                                 <UntrustedLink raw=image gateway=gateway.clone() testid="cover-url" />
+                            </dd>
+                        }
+                    })}
+                {external_url
+                    .map(|url| {
+                        view! {
+                            <dt>"External URL"</dt>
+                            <dd>
+                                <UntrustedLink raw=url gateway=gateway.clone() testid="external-url" />
                             </dd>
                         }
                     })}
