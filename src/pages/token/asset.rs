@@ -41,10 +41,11 @@ pub fn AssetPreview(
     });
     view! {
         <div class="asset">
-            // Read with `get`, not awaited in a Suspend: this pane goes
-            // whenever the page re-reads the token (a wallet connecting
-            // does), and a Suspend polled after its resource is gone panics.
-            {move || match preview.get() {
+            // Read with `try_get`, not awaited in a Suspend: the page
+            // re-reads the token when a wallet connects, dropping this
+            // pane's resource while the old pane is still shown, and
+            // reading a dropped resource panics.
+            {move || match preview.try_get().flatten() {
                 None => {
                     view! {
                         <div class="asset-frame">

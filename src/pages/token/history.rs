@@ -38,10 +38,11 @@ pub fn TokenHistoryPanel(id: TokenId, rereads: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="card token-history" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
-            // Read with `get`, not awaited in a Suspend: this panel goes
-            // whenever the page re-reads the token, and a Suspend polled
-            // after its resource is gone would panic.
-            {move || match history.get() {
+            // Read with `try_get`, not awaited in a Suspend: the page
+            // re-reads the token when a wallet connects, dropping this
+            // panel's resource while the old panel is still shown, and
+            // reading a dropped resource panics.
+            {move || match history.try_get().flatten() {
                 None => {
                     view! {
                         <p class="hint" aria-busy="true">
