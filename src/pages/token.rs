@@ -32,9 +32,6 @@ pub fn TokenPage() -> impl IntoView {
     let wallet = expect_context::<WalletContext>();
     // "Retry verified" on the metadata bumps this to read the token again.
     let rereads = RwSignal::new(0u32);
-    // The recipient being typed lives here, above the re-reads: a wallet
-    // connecting re-reads the token through it and redraws the page.
-    let transfer_draft = RwSignal::new(String::new());
     // Re-read when the address, the settings or the wallet's chain change.
     let token = LocalResource::new(move || {
         rereads.track();
@@ -47,15 +44,27 @@ pub fn TokenPage() -> impl IntoView {
             .flatten();
         async move { show_token(&id, &settings, wallet_chain).await }
     });
+    // The transfer form stands outside the re-read token: a wallet that
+    // connects re-reads the token through it and redraws the page, and the
+    // form (and what is typed in it) must not go with that. It changes only
+    // when the token's owner does.
+    let owned = Memo::new(move |_| {
+        token
+            .try_get()
+            .flatten()
+            .and_then(Result::ok)
+            .map(|record| (record.id, record.owner))
+    });
     view! {
         <Transition fallback=Reading>
             {move || Suspend::new(async move {
                 match token.await {
-                    Ok(record) => view! { <Token record rereads transfer_draft /> }.into_any(),
+                    Ok(record) => view! { <Token record rereads /> }.into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 }
             })}
         </Transition>
+        {move || owned.get().map(|(id, owner)| view! { <TransferPanel id owner rereads /> })}
     }
 }
 
@@ -74,11 +83,7 @@ const NAME_SHOWN_CHARS: usize = 120;
 const DESCRIPTION_SHOWN_CHARS: usize = 1000;
 
 #[component]
-fn Token(
-    record: TokenRecord,
-    rereads: RwSignal<u32>,
-    transfer_draft: RwSignal<String>,
-) -> impl IntoView {
+fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let gateway = settings.with_untracked(|settings| settings.gateway.clone());
     let mut plan = settings.with_untracked(|settings| GatewayPlan::new(settings.gateways()));
@@ -147,7 +152,6 @@ fn Token(
                 </div>
             </section>
             {fields.map(|metadata| view! { <TokenAttributes metadata /> })}
-            <TransferPanel id owner=record.owner rereads draft=transfer_draft />
             <TokenFacts record gateway rereads />
             <TokenHistoryPanel id rereads />
             <PinPanel targets=pin_targets />

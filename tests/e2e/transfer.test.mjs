@@ -50,7 +50,7 @@ describe('transfer', () => {
     await events.nth(1).waitFor()
     assert.deepEqual(await events.evaluateAll((all) => all.map((event) => event.dataset.kind)), ['minted', 'transferred'])
     assert.equal(await events.first().getByTestId('history-minter').locator('a').getAttribute('title'), DEV_ACCOUNTS[0])
-    assert.match(await events.nth(1).innerText(), /^Transferred from 0xf39F…2266 to 0x7099…79C8\nBlock \d+ · .+ · Transaction 0x/)
+    assert.match(await events.nth(1).innerText(), /^Transferred from 0xf39F…2266 to 0x7099…79C8\s+Block \d+ · .+ · Transaction\s+0x/)
     assert.equal(await page.getByTestId('history-incomplete').count(), 0)
 
     const notice = page.getByTestId('transaction-notice').filter({ hasText: `Transfer of token #${id}` })

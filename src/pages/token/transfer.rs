@@ -17,13 +17,8 @@ use crate::wallet::transactions::code_at;
 use crate::wallet::WalletContext;
 
 #[component]
-pub fn TransferPanel(
-    id: TokenId,
-    owner: Address,
-    rereads: RwSignal<u32>,
-    /// The recipient as typed; kept by the page across re-reads.
-    draft: RwSignal<String>,
-) -> impl IntoView {
+pub fn TransferPanel(id: TokenId, owner: Address, rereads: RwSignal<u32>) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
     let SettingsContext { settings, .. } = expect_context();
     let wallet = expect_context::<WalletContext>();
     let job = expect_context::<TransferJob>();
