@@ -7,4 +7,5 @@ pub mod metadata;
 pub mod mint_details;
 pub mod mint_journal;
 pub mod token_id;
+pub mod token_roots;
 pub mod untrusted_text;
