@@ -31,6 +31,8 @@ pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod pinning;
+#[cfg(target_arch = "wasm32")]
+pub mod raw_blocks;
 pub mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod show;
