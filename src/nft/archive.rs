@@ -10,12 +10,15 @@
 
 use cid::Cid;
 use ethers_core::types::Address;
+use thiserror::Error;
 
 use crate::byte_size::human_bytes;
 use crate::ipfs::car::car_header;
 use crate::ipfs::dag_export::DeclaredSize;
 use crate::ipfs::file_reader::ReadBudget;
+use crate::ipfs::uri::parse_ipfs_uri;
 use crate::nft::token_id::TokenId;
+use crate::nft::token_roots::{token_roots, RootRole, TokenRoot};
 
 /// The most an archive holds: the largest file the app is measured with
 /// (`npm run bench` mints 1 GiB). A DAG that declares more is refused
@@ -36,6 +39,60 @@ pub fn archive_budget() -> ReadBudget {
 /// keeps one file per token.
 pub fn archive_file_name(contract: &Address, id: &TokenId) -> String {
     format!("token-{contract:#x}-{id}.car")
+}
+
+/// What a token's archive holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveContents {
+    /// The CAR's roots, metadata first.
+    pub roots: Vec<TokenRoot>,
+    /// Why the asset is not in it, when the metadata names one it leaves out.
+    pub asset_left_out: Option<&'static str>,
+}
+
+/// Why a token has no archive to offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum NothingToArchive {
+    #[error("Nothing to archive here: the token's metadata is not on IPFS.")]
+    MetadataNotOnIpfs,
+    #[error("No archive: it starts from the token's metadata, which could not be read.")]
+    MetadataUnread,
+}
+
+impl ArchiveContents {
+    /// The archive of a token whose tokenURI is `metadata_uri`; `asset_uri`
+    /// is what its metadata names, when the metadata was read
+    /// (`metadata_read`), since only the metadata says where the asset is.
+    pub fn of(
+        metadata_uri: &str,
+        metadata_read: bool,
+        asset_uri: Option<&str>,
+    ) -> Result<Self, NothingToArchive> {
+        let roots = token_roots(metadata_uri, asset_uri);
+        if !roots.iter().any(|root| root.role == RootRole::Metadata) {
+            return Err(NothingToArchive::MetadataNotOnIpfs);
+        }
+        if !metadata_read {
+            return Err(NothingToArchive::MetadataUnread);
+        }
+        let asset_on_ipfs = asset_uri.is_some_and(|uri| parse_ipfs_uri(uri).is_ok());
+        let asset_left_out = match asset_uri {
+            None => Some("The metadata names no asset, so the archive holds the metadata alone."),
+            Some(_) if !asset_on_ipfs => {
+                Some("The asset is not on IPFS, so the archive holds the metadata alone.")
+            }
+            // On IPFS: its own root, or a part of the metadata's DAG.
+            Some(_) => None,
+        };
+        Ok(Self {
+            roots,
+            asset_left_out,
+        })
+    }
+
+    pub fn root_cids(&self) -> Vec<Cid> {
+        self.roots.iter().map(|root| root.cid).collect()
+    }
 }
 
 /// How large an archive will be, from what its roots declare.
@@ -158,6 +215,42 @@ mod tests {
             complete: true,
         };
         assert_eq!(empty.percent(0), 0);
+    }
+
+    #[test]
+    fn a_token_is_archived_from_its_metadata_and_asset_roots() {
+        let metadata_uri = format!("ipfs://{METADATA}/metadata.json");
+        let contents =
+            ArchiveContents::of(&metadata_uri, true, Some(&format!("ipfs://{ASSET}"))).unwrap();
+        assert_eq!(contents.root_cids(), roots());
+        assert_eq!(contents.asset_left_out, None);
+        // Beside its metadata, the asset is in the metadata's DAG.
+        let beside = format!("ipfs://{METADATA}/cat.png");
+        let contents = ArchiveContents::of(&metadata_uri, true, Some(&beside)).unwrap();
+        assert_eq!(contents.root_cids(), [roots()[0]]);
+        assert_eq!(contents.asset_left_out, None);
+    }
+
+    #[test]
+    fn an_asset_off_ipfs_or_none_leaves_the_metadata_alone_and_says_so() {
+        let metadata_uri = format!("ipfs://{METADATA}/metadata.json");
+        for asset in [Some("https://example.com/cat.png"), None] {
+            let contents = ArchiveContents::of(&metadata_uri, true, asset).unwrap();
+            assert_eq!(contents.root_cids(), [roots()[0]]);
+            assert!(contents.asset_left_out.unwrap().contains("metadata alone"));
+        }
+    }
+
+    #[test]
+    fn without_metadata_on_ipfs_or_read_there_is_no_archive() {
+        assert_eq!(
+            ArchiveContents::of("https://example.com/1.json", true, None),
+            Err(NothingToArchive::MetadataNotOnIpfs)
+        );
+        assert_eq!(
+            ArchiveContents::of(&format!("ipfs://{METADATA}/metadata.json"), false, None),
+            Err(NothingToArchive::MetadataUnread)
+        );
     }
 
     #[test]
