@@ -4,6 +4,7 @@
 //! the job's signals; while a job may still lose something if the tab
 //! closes, the browser asks before leaving.
 
+pub mod archive_job;
 pub mod deploy_job;
 pub mod journal_store;
 pub mod mint_job;
@@ -11,6 +12,7 @@ pub mod pin_job;
 
 use leptos::prelude::*;
 
+pub use archive_job::{ArchiveJob, ArchiveRequest};
 pub use deploy_job::DeployJob;
 pub use mint_job::{MintJob, MintRequest};
 pub use pin_job::{PinJob, PinTarget};
@@ -23,6 +25,8 @@ pub fn provide_jobs() {
     provide_context(deploy);
     // Replication needs no guard: a request the tab drops stays with the service.
     provide_context(PinJob::new());
+    // Nor does an archive: it is a copy, made again with one click.
+    provide_context(ArchiveJob::new());
     guard_unload(move || mint.at_risk() || deploy.at_risk());
 }
 

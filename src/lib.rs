@@ -10,6 +10,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod archive;
+#[cfg(target_arch = "wasm32")]
 pub mod blob_pack;
 pub mod byte_size;
 #[cfg(target_arch = "wasm32")]
