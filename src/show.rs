@@ -72,6 +72,8 @@ pub struct Metadata {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
+    /// The Minty contract it was read from.
+    pub contract: Address,
     pub id: TokenId,
     pub owner: Address,
     pub token_uri: String,
@@ -107,6 +109,7 @@ pub async fn show_token(
     let token_uri = decode_string(&call(token_uri_call(id.0)).await?)?;
     let metadata = load_metadata(&token_uri, GatewayPlan::new(settings.gateways())).await;
     Ok(TokenRecord {
+        contract,
         id,
         owner,
         token_uri,
