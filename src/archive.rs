@@ -44,6 +44,17 @@ pub enum ArchiveError {
     Browser(String),
 }
 
+impl ArchiveError {
+    /// Whether asking again may go otherwise: the gateways may recover,
+    /// while what the data declares or holds stays as it is.
+    pub fn may_pass(&self) -> bool {
+        !matches!(
+            self,
+            ArchiveError::TooLarge { .. } | ArchiveError::Refused(_)
+        )
+    }
+}
+
 impl From<BlockFetchError<ExportError>> for ArchiveError {
     fn from(error: BlockFetchError<ExportError>) -> Self {
         match error {

@@ -105,14 +105,21 @@ fn Archive(contents: ArchiveContents, file_name: String, plan: GatewayPlan) -> i
         .into_any(),
         Some(Err(error)) => view! {
             <p class="archive-problem" role="alert" data-testid="archive-size-error">
-                {error.to_string()} " "
-                <button
-                    type="button"
-                    class="link-button"
-                    on:click=move |_| surveys.update(|n| *n += 1)
-                >
-                    "Try again"
-                </button>
+                {error.to_string()}
+                {error
+                    .may_pass()
+                    .then(|| {
+                        view! {
+                            " "
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| surveys.update(|n| *n += 1)
+                            >
+                                "Try again"
+                            </button>
+                        }
+                    })}
             </p>
         }
         .into_any(),
