@@ -14,7 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import * as dagPb from '@ipld/dag-pb'
-import { openApp, openSession, closeSession, repoRoot, screenshotPath } from './harness.mjs'
+import { PHONE, openApp, openSession, closeSession, repoRoot, screenshotPath } from './harness.mjs'
 import { MINTY, mintWith } from './tokens.mjs'
 
 const MIB = 1 << 20
@@ -148,6 +148,8 @@ describe('token archive', () => {
     assert.match(saved, /^Saved: 42\.0 MB in \d+\.\d s, every block checked against its CID\.$/)
     t.diagnostic(`${statSync(file).size} bytes built and saved in ${took} ms; the page says "${saved}"`)
     await page.screenshot({ path: screenshotPath('archive-saved-desktop'), fullPage: true })
+    await page.setViewportSize(PHONE)
+    await page.getByTestId('archive-panel').screenshot({ path: screenshotPath('archive-saved-phone') })
 
     // The header names both roots, the metadata's first.
     const { stdout } = await run(ipfsCar, ['roots', file])
@@ -203,6 +205,31 @@ describe('token archive', () => {
       await page.context().close()
     } finally {
       await lying.close()
+    }
+  })
+
+  it('keeps building when the collector leaves the page, and the file still arrives', async () => {
+    const slow = await proxyGateway(`${stack.storageUrl}/ipfs/`, { delayMs: 100 })
+    try {
+      const page = await openToken({ gateway: slow.url, fallbacks: 'none' })
+      const downloading = page.waitForEvent('download', { timeout: 120000 })
+      await page.getByRole('button', { name: 'Download archive' }).click()
+      await status(page).filter({ hasText: /^Fetching and checking blocks: [1-9][\d.]* MB of/ }).waitFor({ timeout: 60000 })
+      await page.getByRole('link', { name: 'Home', exact: true }).click()
+      await page.waitForURL(`${stack.appUrl}/`)
+      const download = await downloading
+      const file = path.join(directory, 'left.car')
+      await download.saveAs(file)
+      assert.equal(slow.abandoned.length, 0, 'no block request was aborted by leaving')
+      const assetDir = await unpack(file, token.assetCid, 'left-asset')
+      assert.equal(sha256(readFileSync(path.join(assetDir, 'noise.bin'))), sha256(asset))
+      // Back on the token's page, the job says what came of it.
+      await page.goBack()
+      await phase(page, 'saved', 30000)
+      assert.deepEqual(page.pageErrors, [])
+      await page.context().close()
+    } finally {
+      await slow.close()
     }
   })
 
