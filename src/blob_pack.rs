@@ -19,11 +19,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader, SubtleCrypto};
 
 use crate::ipfs::block::{cid_v1_from_sha256_digest, sha256_multihash, RAW_CODEC};
-use crate::ipfs::car::car_header;
+use crate::ipfs::car::{car_header, car_section_prefix};
 use crate::ipfs::car_split::{needs_split, plan_car_parts, MAX_PART_BYTES};
 use crate::ipfs::directory::{DirectoryError, DirectoryPlan};
 use crate::ipfs::file_importer::{DagLink, Emitted, FileImporter};
-use crate::ipfs::protobuf::write_varint;
 use crate::ipfs::{Block, ImportProfile};
 
 /// Bytes read per step where the file is hashed in wasm: large enough that
@@ -82,10 +81,7 @@ impl CarParts {
     }
 
     fn push_prefix(&mut self, cid: &Cid, data_length: u64) {
-        let cid_bytes = cid.to_bytes();
-        let mut prefix = Vec::with_capacity(cid_bytes.len() + 10);
-        write_varint(&mut prefix, cid_bytes.len() as u64 + data_length);
-        prefix.extend_from_slice(&cid_bytes);
+        let prefix = car_section_prefix(cid, data_length);
         let section = prefix.len() as u64 + data_length;
         self.bytes += section;
         self.sections.push(section);

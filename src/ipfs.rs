@@ -4,6 +4,7 @@
 pub mod block;
 pub mod car;
 pub mod car_split;
+pub mod dag_export;
 pub mod dag_pb;
 pub mod directory;
 pub mod file_importer;

@@ -4,6 +4,7 @@
 //! the job's signals; while a job may still lose something if the tab
 //! closes, the browser asks before leaving.
 
+pub mod archive_job;
 pub mod deploy_job;
 pub mod journal_store;
 pub mod mint_job;
@@ -14,6 +15,7 @@ use leptos::prelude::*;
 
 use crate::components::Notices;
 
+pub use archive_job::{ArchiveJob, ArchiveRequest};
 pub use deploy_job::DeployJob;
 pub use mint_job::{MintJob, MintRequest};
 pub use pin_job::{PinJob, PinTarget};
@@ -30,6 +32,8 @@ pub fn provide_jobs() {
     provide_context(transfer);
     // Replication needs no guard: a request the tab drops stays with the service.
     provide_context(PinJob::new());
+    // Nor does an archive: it is a copy, made again with one click.
+    provide_context(ArchiveJob::new());
     guard_unload(move || mint.at_risk() || deploy.at_risk() || transfer.at_risk());
 }
 

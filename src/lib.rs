@@ -10,6 +10,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod archive;
+#[cfg(target_arch = "wasm32")]
 pub mod blob_pack;
 pub mod byte_size;
 #[cfg(target_arch = "wasm32")]
@@ -33,6 +35,8 @@ pub mod nft;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod pinning;
+#[cfg(target_arch = "wasm32")]
+pub mod raw_blocks;
 pub mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod show;

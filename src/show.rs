@@ -4,7 +4,6 @@
 
 use cid::Cid;
 use ethers_core::types::Address;
-use futures::future::join_all;
 use thiserror::Error;
 
 use crate::blob_pack::blob_of_bytes;
@@ -14,18 +13,17 @@ use crate::eth::minty_abi::{
 };
 use crate::eth::rpc::ChainError;
 use crate::gateway::{content_type, fetch_capped, Fetched, GatewayError, Overflow};
-use crate::gateway_plan::{Failure, GatewayPlan, Next};
+use crate::gateway_plan::{GatewayPlan, Next};
 use crate::ipfs::file_reader::ReadBudget;
 use crate::ipfs::resolve::ResolveError;
-use crate::ipfs::uri::{
-    classify_untrusted_link, raw_block_url, IpfsPath, SafeLink, UriError, RAW_BLOCK_MEDIA_TYPE,
-};
-use crate::ipfs::verified_read::{ReadStep, SupplyError, VerifiedRead, MAX_BLOCK_BYTES};
+use crate::ipfs::uri::{classify_untrusted_link, IpfsPath, SafeLink, UriError};
+use crate::ipfs::verified_read::{ReadStep, SupplyError, VerifiedRead};
 use crate::nft::media::{
     blob_media_type, media_kind, text_preview, BlobMediaType, MediaKind, TEXT_PREVIEW_BYTES,
 };
 use crate::nft::metadata::{MetadataError, NftMetadata, MAX_METADATA_BYTES};
 use crate::nft::token_id::{TokenId, TokenIdError};
+use crate::raw_blocks::{BlockFetchError, BlockFetcher, Refusal, PARALLEL_BLOCK_FETCHES};
 use crate::settings::chains::chain_label;
 use crate::settings::Settings;
 use crate::svg_raster::svg_to_png;
@@ -74,6 +72,8 @@ pub struct Metadata {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
+    /// The Minty contract it was read from.
+    pub contract: Address,
     pub id: TokenId,
     pub owner: Address,
     pub token_uri: String,
@@ -109,6 +109,7 @@ pub async fn show_token(
     let token_uri = decode_string(&call(token_uri_call(id.0)).await?)?;
     let metadata = load_metadata(&token_uri, GatewayPlan::new(settings.gateways())).await;
     Ok(TokenRecord {
+        contract,
         id,
         owner,
         token_uri,
@@ -206,107 +207,67 @@ async fn fetch_verified(
     limit: u64,
 ) -> Result<Option<Vec<u8>>, VerifyError> {
     let mut read = VerifiedRead::new(address.clone(), ReadBudget::new(limit));
-    let mut failures = Vec::new();
-    let mut altered = None;
-    let mut raw_blocks_refused = false;
+    let mut blocks = BlockFetcher::new(plan);
     let mut fetched_ahead_for = None;
-    // The gateway that served the last block: only a gateway known to
-    // answer is sent several requests at once, so a dead one costs one
-    // timeout, not two.
-    let mut answering: Option<String> = None;
     loop {
         let cid = match read.step()? {
             ReadStep::Done(bytes) => return Ok(Some(bytes)),
             ReadStep::Fetch(cid) => cid,
         };
-        let proven = plan
-            .current()
-            .filter(|gateway| answering.as_deref() == Some(*gateway));
-        if fetched_ahead_for != Some(cid) && proven.is_some() {
+        if fetched_ahead_for != Some(cid) {
             fetched_ahead_for = Some(cid);
-            if fetch_ahead(&mut read, cid, proven).await? {
+            if fetch_ahead(&mut read, cid, &blocks).await? {
                 continue;
             }
         }
-        loop {
-            let Some(gateway) = plan.current() else {
-                // Every gateway failed: the worst of what they did decides.
-                return match (altered, raw_blocks_refused) {
-                    (Some(altered), _) => Err(altered),
-                    (None, true) => Ok(None),
-                    (None, false) => Err(GatewayError::from_failures(failures).into()),
-                };
-            };
-            let url = raw_block_url(gateway, &cid);
-            let failure = match fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await {
-                Ok(fetched) if !is_raw_block(&fetched) => {
-                    raw_blocks_refused = true;
-                    Failure::NoRawBlocks
-                }
-                Ok(fetched) => match read.supply(cid, fetched.bytes) {
-                    Ok(()) => {
-                        answering = Some(gateway.to_owned());
-                        plan.answered();
-                        break;
-                    }
-                    Err(error @ SupplyError::Altered(_)) => {
-                        altered = Some(VerifyError::from(error));
-                        Failure::Altered
-                    }
-                    Err(error) => return Err(error.into()),
-                },
-                Err(error) => {
-                    let failure = error.failure();
-                    failures.push(error);
-                    failure
-                }
-            };
-            if let Next::Retry(pause) = plan.failed(failure) {
-                sleep(pause).await;
+        let taken = blocks
+            .fetch(&cid, |bytes| {
+                read.supply(cid, bytes).map_err(|error| match error {
+                    SupplyError::Altered(_) => Refusal::Altered,
+                    other => Refusal::Fatal(other),
+                })
+            })
+            .await;
+        match taken {
+            Ok(()) => {}
+            Err(BlockFetchError::Altered(cid)) => {
+                return Err(VerifyError::Altered {
+                    cid: cid.to_string(),
+                })
             }
+            Err(BlockFetchError::NoRawBlocks) => return Ok(None),
+            Err(BlockFetchError::Gateway(error)) => return Err(error.into()),
+            Err(BlockFetchError::Refused(error)) => return Err(error.into()),
         }
     }
 }
 
-/// Blocks fetched at once from one gateway: Chromium opens six
-/// connections to a host, and this leaves room for the page's others.
-const PARALLEL_BLOCK_FETCHES: usize = 4;
-
-/// Fetches `cid` and the blocks the walk wants after it together from
-/// `gateway`, and supplies those that arrive as raw blocks; a block that
-/// fails here is asked for again alone, through the gateway plan, which
-/// names what went wrong. `Ok(false)` when there is nothing to fetch ahead.
+/// Fetches `cid` and the blocks the walk wants after it together, and
+/// supplies those that arrive as raw blocks; a block that fails here is
+/// asked for again alone, through the gateway plan, which names what went
+/// wrong. `Ok(false)` when there is nothing to fetch ahead.
 async fn fetch_ahead(
     read: &mut VerifiedRead,
     cid: Cid,
-    gateway: Option<&str>,
+    blocks: &BlockFetcher<'_>,
 ) -> Result<bool, VerifyError> {
     let batch = read.wanted(cid, PARALLEL_BLOCK_FETCHES);
-    let Some(gateway) = gateway.filter(|_| batch.len() > 1) else {
+    if batch.len() < 2 {
+        return Ok(false);
+    }
+    let Some(answers) = blocks.fetch_together(&batch).await else {
         return Ok(false);
     };
-    let answers = join_all(batch.iter().map(|cid| {
-        let url = raw_block_url(gateway, cid);
-        async move { fetch_capped(&url, MAX_BLOCK_BYTES, Overflow::Refuse).await }
-    }))
-    .await;
     for (cid, answer) in batch.into_iter().zip(answers) {
-        let Some(fetched) = answer.ok().filter(is_raw_block) else {
+        let Some(bytes) = answer else {
             continue;
         };
-        match read.supply(cid, fetched.bytes) {
+        match read.supply(cid, bytes) {
             Ok(()) | Err(SupplyError::Altered(_)) => {}
             Err(error) => return Err(error.into()),
         }
     }
     Ok(true)
-}
-
-fn is_raw_block(fetched: &Fetched) -> bool {
-    fetched
-        .content_type
-        .as_deref()
-        .is_some_and(|media_type| media_type.starts_with(RAW_BLOCK_MEDIA_TYPE))
 }
 
 /// GETs what `link` names from the first gateway in `plan` that serves it,

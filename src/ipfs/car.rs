@@ -57,13 +57,20 @@ pub fn car_header(roots: &[Cid]) -> Vec<u8> {
     out
 }
 
+/// What comes before a block's bytes in its section: the varint length of
+/// CID and bytes together, then the CID. Writers that keep the bytes
+/// elsewhere (a browser Blob) place the two side by side.
+pub fn car_section_prefix(cid: &Cid, data_length: u64) -> Vec<u8> {
+    let cid_bytes = cid.to_bytes();
+    let mut prefix = Vec::with_capacity(10 + cid_bytes.len());
+    write_varint(&mut prefix, cid_bytes.len() as u64 + data_length);
+    prefix.extend_from_slice(&cid_bytes);
+    prefix
+}
+
 /// One block's section: varint length, CID, bytes.
 pub fn write_car_block(out: &mut impl Write, block: &Block) -> io::Result<()> {
-    let cid_bytes = block.cid.to_bytes();
-    let mut prefix = Vec::with_capacity(10 + cid_bytes.len());
-    write_varint(&mut prefix, (cid_bytes.len() + block.bytes.len()) as u64);
-    prefix.extend_from_slice(&cid_bytes);
-    out.write_all(&prefix)?;
+    out.write_all(&car_section_prefix(&block.cid, block.bytes.len() as u64))?;
     out.write_all(&block.bytes)
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use cid::Cid;
 use leptos::prelude::*;
 
-use crate::ipfs::uri::parse_ipfs_uri;
+use crate::nft::token_roots::token_roots;
 use crate::pinning::progress::{PinPhase, PollSchedule};
 use crate::pinning::psa::PsaClient;
 use crate::pinning::services::{load_services, PinningService};
@@ -31,23 +31,14 @@ impl PinTarget {
     /// of their `ipfs://` URIs, as Minty's `pin` takes them), each once.
     /// An address that is not on IPFS has nothing to pin.
     pub fn of_token(id: &str, metadata_uri: &str, asset_uri: Option<&str>) -> Vec<PinTarget> {
-        let mut targets: Vec<PinTarget> = Vec::new();
-        for (role, uri) in [("Metadata", Some(metadata_uri)), ("Asset", asset_uri)] {
-            let Some(cid) = uri
-                .and_then(|uri| parse_ipfs_uri(uri).ok())
-                .map(|path| path.cid)
-            else {
-                continue;
-            };
-            if targets.iter().all(|target| target.cid != cid) {
-                targets.push(PinTarget {
-                    role,
-                    cid,
-                    name: format!("Minty token #{id} {}", role.to_lowercase()),
-                });
-            }
-        }
-        targets
+        token_roots(metadata_uri, asset_uri)
+            .into_iter()
+            .map(|root| PinTarget {
+                role: root.role.label(),
+                cid: root.cid,
+                name: format!("Minty token #{id} {}", root.role.label().to_lowercase()),
+            })
+            .collect()
     }
 }
 

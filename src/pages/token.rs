@@ -2,6 +2,7 @@
 //! reads through the wallet or the RPC URL, so it needs no wallet, and
 //! renders untrusted metadata as text and checked links only.
 
+mod archive;
 mod asset;
 mod attributes;
 mod facts;
@@ -16,9 +17,11 @@ use crate::app::SettingsContext;
 use crate::components::{CopyButton, PinPanel, UntrustedText};
 use crate::gateway_plan::GatewayPlan;
 use crate::jobs::PinTarget;
+use crate::nft::archive::{archive_file_name, ArchiveContents};
 use crate::nft::media::TokenMedia;
 use crate::show::{show_token, ShowError, TokenRecord};
 use crate::wallet::WalletContext;
+use archive::ArchivePanel;
 use asset::AssetPreview;
 use attributes::TokenAttributes;
 use facts::TokenFacts;
@@ -108,15 +111,14 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
         .map(|fields| fields.description.clone())
         .filter(|text| !text.trim().is_empty());
     let id = record.id;
-    let pin_targets = PinTarget::of_token(
-        &id.to_string(),
-        &record.token_uri,
-        media.as_ref().and_then(|media| media.asset.as_deref()),
-    );
+    let asset_uri = media.as_ref().and_then(|media| media.asset.as_deref());
+    let pin_targets = PinTarget::of_token(&id.to_string(), &record.token_uri, asset_uri);
+    let archive = ArchiveContents::of(&record.token_uri, record.metadata.is_ok(), asset_uri);
+    let archive_name = archive_file_name(&record.contract, &id);
     view! {
         <article class="token">
             <section class="card token-hero">
-                <AssetPreview media plan alt=name.clone().unwrap_or_default() />
+                <AssetPreview media plan=plan.clone() alt=name.clone().unwrap_or_default() />
                 <div class="token-summary">
                     <p class="eyebrow">"Token #" {id.to_string()}</p>
                     {match name {
@@ -154,6 +156,7 @@ fn Token(record: TokenRecord, rereads: RwSignal<u32>) -> impl IntoView {
             {fields.map(|metadata| view! { <TokenAttributes metadata /> })}
             <TokenFacts record gateway rereads />
             <TokenHistoryPanel id rereads />
+            <ArchivePanel contents=archive file_name=archive_name plan />
             <PinPanel targets=pin_targets />
         </article>
     }

@@ -68,6 +68,13 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
       if (!response.ok) throw new Error(`storage switch ${name}: ${response.status}`)
     },
+    /// The gateway alters its raw answers for block `cid` alone (tests
+    /// only), a gateway lying about one block of a DAG, until
+    /// `storageSwitch('corrupt-gateway', false)`.
+    async alterBlock (cid) {
+      const response = await fetch(`${this.storageUrl}/__test/corrupt-gateway`, { method: 'POST', body: cid })
+      if (!response.ok) throw new Error(`corrupt-gateway ${cid}: ${response.status}`)
+    },
     /// One `api`'s upload answers name a CID for other bytes while `on`
     /// (tests only); the other APIs' stay honest.
     async lieAboutCids ({ api, on }) {

@@ -61,8 +61,8 @@ pub struct StorageState {
     /// Test switch: answer one API's uploads with a CID other than the
     /// stored one.
     pub wrong_cids: faults::WrongCids,
-    /// Test switch: alter the bytes the gateway serves.
-    pub corrupt_gateway: std::sync::atomic::AtomicBool,
+    /// Test switch: alter the bytes the gateway serves, or one block's.
+    pub corrupt_gateway: gateway::Corruption,
     /// Test switch: Kubo's dag/import reports every root with a `PinErrorMsg`.
     pub kubo_pin_errors: std::sync::atomic::AtomicBool,
     /// Test switch: fail the next uploads with a status.

@@ -1,7 +1,6 @@
 //! nft.storage's HTTP API, as the source documents and the real service
 //! define it: JSON answers `{ok: true, value}` or `{ok: false, error}`.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -278,13 +277,11 @@ pub async fn status(
     }
 }
 
-/// Test switch (only with `test_switches`): body "on" or "off".
-pub async fn set_corrupt_gateway(
-    State(state): State<Arc<StorageState>>,
-    body: String,
-) -> StatusCode {
-    state
-        .corrupt_gateway
-        .store(body.trim() == "on", Ordering::Relaxed);
-    StatusCode::NO_CONTENT
+/// Test switch (only with `test_switches`): body "on", "off", or the CID
+/// of the one block whose raw answers are altered.
+pub async fn set_corrupt_gateway(State(state): State<Arc<StorageState>>, body: String) -> Response {
+    match state.corrupt_gateway.set(&body) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => (StatusCode::BAD_REQUEST, error).into_response(),
+    }
 }

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -52,7 +52,7 @@ fn raw_block(state: &StorageState, cid: &str) -> Response {
     };
     match state.blocks.block_bytes(&cid) {
         Some(bytes) => {
-            let mut response = maybe_corrupt(state, bytes.into_owned()).into_response();
+            let mut response = maybe_corrupt(state, Some(&cid), bytes.into_owned()).into_response();
             let headers = response.headers_mut();
             headers.insert(
                 header::CONTENT_TYPE,
@@ -72,9 +72,48 @@ fn raw_block(state: &StorageState, cid: &str) -> Response {
     }
 }
 
-/// Test switch: a gateway that alters what it serves.
-fn maybe_corrupt(state: &StorageState, mut bytes: Vec<u8>) -> Vec<u8> {
-    if state.corrupt_gateway.load(Ordering::Relaxed) {
+/// Test switch: what the gateway alters, set by `POST
+/// /__test/corrupt-gateway` with the body `on` (every answer), a CID (only
+/// that block's raw answers: a gateway that lies about one block of a DAG)
+/// or `off`.
+#[derive(Debug, Default)]
+pub struct Corruption(Mutex<Altered>);
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Altered {
+    #[default]
+    Nothing,
+    Everything,
+    Block(Cid),
+}
+
+impl Corruption {
+    pub fn set(&self, body: &str) -> Result<(), String> {
+        let altered = match body.trim() {
+            "on" => Altered::Everything,
+            "off" => Altered::Nothing,
+            cid => Altered::Block(
+                cid.parse()
+                    .map_err(|_| format!("expected on, off or a CID, not {cid:?}"))?,
+            ),
+        };
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = altered;
+        Ok(())
+    }
+
+    /// Whether an answer is altered: a raw block's names its CID.
+    fn alters(&self, block: Option<&Cid>) -> bool {
+        match *self.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            Altered::Nothing => false,
+            Altered::Everything => true,
+            Altered::Block(cid) => block == Some(&cid),
+        }
+    }
+}
+
+/// Flips the last bit of an answer the test switch says to alter.
+fn maybe_corrupt(state: &StorageState, block: Option<&Cid>, mut bytes: Vec<u8>) -> Vec<u8> {
+    if state.corrupt_gateway.alters(block) {
         match bytes.last_mut() {
             Some(last) => *last ^= 0x01,
             None => bytes.push(0),
@@ -134,7 +173,7 @@ fn answer(state: &StorageState, address: &IpfsPath) -> Response {
     });
     match result {
         Ok((target, content_type, bytes)) => {
-            let mut response = maybe_corrupt(state, bytes).into_response();
+            let mut response = maybe_corrupt(state, None, bytes).into_response();
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             // Content under a CID never changes.

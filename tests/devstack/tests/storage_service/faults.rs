@@ -192,3 +192,61 @@ fn a_wrong_cid_is_answered_only_by_the_api_it_is_switched_on_for() {
     let (root, reported) = import(b"still honest");
     assert_eq!(reported, root);
 }
+
+/// Sets `POST /__test/corrupt-gateway` to `body`; returns the status.
+fn corrupt_gateway(server: &StorageServer, body: &str) -> u16 {
+    match agent()
+        .post(&server.url("/__test/corrupt-gateway"))
+        .send_string(body)
+    {
+        Ok(response) => response.status(),
+        Err(ureq::Error::Status(status, _)) => status,
+        Err(error) => panic!("request failed: {error}"),
+    }
+}
+
+fn raw_block(server: &StorageServer, cid: &minty::ipfs::Cid) -> Vec<u8> {
+    body_bytes(answer(
+        agent()
+            .get(&server.url(&format!("/ipfs/{cid}?format=raw")))
+            .call(),
+    ))
+}
+
+#[test]
+fn the_gateway_can_be_made_to_alter_one_block_or_every_answer() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start_with_switches(data.path());
+    let content = patterned_bytes(600_000);
+    let packed = pack_file(NFT_STORAGE, Some("art.bin"), &content);
+    assert_eq!(dag_import(&server, "", &[&packed.to_car()]).status(), 200);
+    let [first, second, ..] = packed.blocks.as_slice() else {
+        panic!("a file of three leaves");
+    };
+
+    // One block: only its raw answers change, and the file as a whole is
+    // still served (a gateway that lies about one block to raw readers).
+    assert_eq!(corrupt_gateway(&server, &first.cid.to_string()), 204);
+    assert_ne!(raw_block(&server, &first.cid), first.bytes);
+    assert_eq!(raw_block(&server, &second.cid), second.bytes);
+    let file = body_bytes(get(
+        &server,
+        &format!("/ipfs/{}/art.bin", packed.root),
+        None,
+    ));
+    assert_eq!(file, content);
+
+    // Every answer.
+    assert_eq!(corrupt_gateway(&server, "on"), 204);
+    assert_ne!(raw_block(&server, &second.cid), second.bytes);
+    let file = body_bytes(get(
+        &server,
+        &format!("/ipfs/{}/art.bin", packed.root),
+        None,
+    ));
+    assert_ne!(file, content);
+
+    assert_eq!(corrupt_gateway(&server, "off"), 204);
+    assert_eq!(raw_block(&server, &first.cid), first.bytes);
+    assert_eq!(corrupt_gateway(&server, "sometimes"), 400);
+}
