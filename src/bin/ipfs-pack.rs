@@ -208,7 +208,7 @@ fn pack(options: &Options) -> Result<Cid, String> {
         import_file(&files[0].path, options.profile, &mut sink)?.cid
     } else {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        let mut plan = DirectoryPlan::new(&names).map_err(|e| e.to_string())?;
+        let mut plan = DirectoryPlan::new(options.profile, &names).map_err(|e| e.to_string())?;
         let mut root = None;
         for step in plan.steps() {
             match step {
@@ -217,9 +217,9 @@ fn pack(options: &Options) -> Result<Cid, String> {
                     plan.record_file(index, link.cid, link.dag_size);
                 }
                 PackStep::CloseDirectory(directory) => {
-                    let block = plan.close_directory(directory);
-                    root = Some(block.cid);
-                    sink.put(&mut vec![block])?;
+                    let mut blocks = plan.close_directory(directory);
+                    root = blocks.last().map(|block| block.cid);
+                    sink.put(&mut blocks)?;
                 }
             }
         }

@@ -1,26 +1,19 @@
 //! UnixFS directories: the flat directory node, and the plan that turns a
 //! list of relative file paths into directories, in the order ipfs-car
-//! visits them (so the blocks of a CAR follow the reference's order).
+//! visits them (so the blocks of a CAR follow the reference's order). A
+//! directory too large for one node is sharded (`hamt`).
 
 use cid::Cid;
 use thiserror::Error;
 
 use super::block::{Block, DAG_PB_CODEC};
 use super::dag_pb::{PbLink, PbNode};
+use super::hamt::encode_sharded_directory;
+use super::profile::ImportProfile;
 use super::unixfs::UnixFsData;
-
-/// ipfs-car shards a directory with more than this many entries as a HAMT,
-/// which this importer does not implement; it refuses such directories
-/// rather than produce a CID that differs from the reference.
-pub const MAX_FLAT_DIRECTORY_ENTRIES: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DirectoryError {
-    #[error(
-        "directory \"{path}\" has {count} entries; more than {max} would need HAMT sharding, which is not supported",
-        max = MAX_FLAT_DIRECTORY_ENTRIES
-    )]
-    TooManyEntries { path: String, count: usize },
     #[error("\"{0}\" cannot be both a file and a directory")]
     FileAndDirectory(String),
     #[error("the path \"{0}\" has an empty name in it")]
@@ -72,7 +65,6 @@ enum EntryTarget {
 
 #[derive(Debug)]
 struct PlannedDirectory {
-    path: String,
     /// Entries in insertion order, which decides the order of blocks.
     entries: Vec<(String, EntryTarget)>,
     link: Option<(Cid, u64)>,
@@ -83,6 +75,7 @@ struct PlannedDirectory {
 /// code units, as JavaScript compares strings: see [`sort_like_javascript`]).
 #[derive(Debug)]
 pub struct DirectoryPlan {
+    profile: ImportProfile,
     directories: Vec<PlannedDirectory>,
     file_links: Vec<Option<(Cid, u64)>>,
 }
@@ -90,10 +83,10 @@ pub struct DirectoryPlan {
 impl DirectoryPlan {
     /// Directory 0 is the root; no paths make an empty root directory. A
     /// leading empty or "." segment is dropped, as ipfs-car does.
-    pub fn new<S: AsRef<str>>(paths: &[S]) -> Result<Self, DirectoryError> {
+    pub fn new<S: AsRef<str>>(profile: ImportProfile, paths: &[S]) -> Result<Self, DirectoryError> {
         let mut plan = Self {
+            profile,
             directories: vec![PlannedDirectory {
-                path: String::new(),
                 entries: Vec::new(),
                 link: None,
             }],
@@ -101,14 +94,6 @@ impl DirectoryPlan {
         };
         for (file_index, path) in paths.iter().enumerate() {
             plan.insert(file_index, path.as_ref())?;
-        }
-        for directory in &plan.directories {
-            if directory.entries.len() > MAX_FLAT_DIRECTORY_ENTRIES {
-                return Err(DirectoryError::TooManyEntries {
-                    path: directory.path.clone(),
-                    count: directory.entries.len(),
-                });
-            }
         }
         Ok(plan)
     }
@@ -139,7 +124,6 @@ impl DirectoryPlan {
                 None => {
                     let child = self.directories.len();
                     self.directories.push(PlannedDirectory {
-                        path: parents[..=depth].join("/"),
                         entries: Vec::new(),
                         link: None,
                     });
@@ -189,9 +173,12 @@ impl DirectoryPlan {
         self.file_links[file_index] = Some((cid, dag_size));
     }
 
-    /// Encodes a directory whose entries are all done, returning its block.
-    pub fn close_directory(&mut self, directory: usize) -> Block {
-        let entries = self.directories[directory]
+    /// Encodes a directory whose entries are all done. Returns its blocks
+    /// in the order a CAR carries them, the directory's own root last: one
+    /// block for a flat directory, every shard of a HAMT for one with more
+    /// entries than the profile keeps flat.
+    pub fn close_directory(&mut self, directory: usize) -> Vec<Block> {
+        let entries: Vec<DirectoryEntry> = self.directories[directory]
             .entries
             .iter()
             .map(|(name, target)| {
@@ -207,9 +194,15 @@ impl DirectoryPlan {
                 }
             })
             .collect();
-        let (block, dag_size) = encode_directory(entries);
-        self.directories[directory].link = Some((block.cid, dag_size));
-        block
+        let (blocks, dag_size) = if entries.len() > self.profile.max_flat_directory_entries {
+            encode_sharded_directory(&entries)
+        } else {
+            let (block, dag_size) = encode_directory(entries);
+            (vec![block], dag_size)
+        };
+        let root = blocks.last().expect("a directory has a block").cid;
+        self.directories[directory].link = Some((root, dag_size));
+        blocks
     }
 }
 
@@ -222,10 +215,13 @@ pub fn sort_like_javascript(paths: &mut [String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ipfs::block::RAW_CODEC;
+    use crate::ipfs::profile::NFT_STORAGE;
+    use crate::ipfs::unixfs::NodeType;
 
     #[test]
     fn paths_build_nested_directories_closed_after_their_entries() {
-        let plan = DirectoryPlan::new(&["a/b/c.txt", "a/d.txt", "e.txt"]).unwrap();
+        let plan = DirectoryPlan::new(NFT_STORAGE, &["a/b/c.txt", "a/d.txt", "e.txt"]).unwrap();
         assert_eq!(
             plan.steps(),
             vec![
@@ -242,18 +238,43 @@ mod tests {
     #[test]
     fn a_name_cannot_be_file_and_directory() {
         assert_eq!(
-            DirectoryPlan::new(&["a", "a/b"]).unwrap_err(),
+            DirectoryPlan::new(NFT_STORAGE, &["a", "a/b"]).unwrap_err(),
             DirectoryError::FileAndDirectory("a".into())
         );
     }
 
+    /// 1,000 entries stay one flat node; the 1,001st makes a HAMT, whose
+    /// shards all come before the parent that links to its root.
     #[test]
-    fn more_entries_than_a_flat_directory_holds_is_a_clear_error() {
-        let paths: Vec<String> = (0..=MAX_FLAT_DIRECTORY_ENTRIES)
-            .map(|i| format!("f{i}"))
-            .collect();
-        let error = DirectoryPlan::new(&paths).unwrap_err();
-        assert!(error.to_string().contains("HAMT"), "{error}");
+    fn a_directory_is_sharded_past_the_profiles_flat_limit() {
+        let limit = NFT_STORAGE.max_flat_directory_entries;
+        for (count, sharded) in [(limit, false), (limit + 1, true)] {
+            let paths: Vec<String> = (0..count).map(|i| format!("big/f{i}")).collect();
+            let mut plan = DirectoryPlan::new(NFT_STORAGE, &paths).unwrap();
+            let leaf = Block::new(RAW_CODEC, vec![1]);
+            for index in 0..count {
+                plan.record_file(index, leaf.cid, 1);
+            }
+            let blocks = plan.close_directory(1);
+            let root = UnixFsData::decode(
+                PbNode::decode(&blocks.last().unwrap().bytes)
+                    .unwrap()
+                    .data
+                    .as_deref()
+                    .unwrap(),
+            )
+            .unwrap();
+            let expected = if sharded {
+                NodeType::HamtShard
+            } else {
+                NodeType::Directory
+            };
+            assert_eq!(root.node_type, expected, "{count} entries");
+            assert_eq!(blocks.len() > 1, sharded, "{count} entries");
+            let parent = plan.close_directory(0);
+            let link = &PbNode::decode(&parent[0].bytes).unwrap().links[0];
+            assert_eq!(link.hash, blocks.last().unwrap().cid);
+        }
     }
 
     #[test]
