@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use minty::ipfs::car::{car_header, write_car_block};
-use minty::ipfs::directory::{sort_like_javascript, DirectoryPlan, PackStep};
+use minty::ipfs::directory::{javascript_order, DirectoryPlan, PackStep};
 use minty::ipfs::file_importer::{DagLink, FileImporter};
 use minty::ipfs::{Block, Cid, ImportProfile};
 
@@ -98,9 +98,7 @@ fn collect_files(input: &Path, hidden: bool) -> Result<Vec<InputFile>, String> {
             path,
         })
         .collect();
-    let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    sort_like_javascript(&mut names);
-    files.sort_by_key(|f| names.iter().position(|n| *n == f.name));
+    files.sort_by(|a, b| javascript_order(&a.name, &b.name));
     Ok(files)
 }
 
