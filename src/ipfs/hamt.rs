@@ -85,8 +85,8 @@ impl ShardLayout {
 /// `count` bits of a name's hash stream from bit `offset`, most significant
 /// first. The stream never ends, as @perma/map's InfiniteUint8Array path
 /// has it: frame 0 is murmur3-x64-64 of the name, frame n the same hash of
-/// the name followed by the byte n (so two names still part ways after
-/// 64 bits in common; go-unixfs stops there instead).
+/// the name followed by the byte n, so two names still part ways after
+/// 64 bits in common.
 fn hash_bits(name: &[u8], mut offset: u64, mut count: u32) -> u32 {
     let mut value = 0u32;
     let mut frame_number = u64::MAX;

@@ -209,9 +209,9 @@ fn find_in_shards(
 pub type DirectoryListing = Vec<(String, Cid)>;
 
 /// The entries of the directory at `cid`, flat or sharded, in the order its
-/// blocks hold them (a HAMT's are in hash order, as other gateways list
-/// them); `None` when `cid` is not a directory. Reads at most `max_blocks`
-/// blocks, since a sharded directory is as many blocks as anyone likes.
+/// blocks hold them (a HAMT's by bucket, not by name); `None` when `cid` is
+/// not a directory. Reads at most `max_blocks` blocks, since a sharded
+/// directory can be as many blocks as its maker likes.
 pub fn list_directory(
     source: &impl BlockSource,
     cid: &Cid,
