@@ -163,11 +163,11 @@ pub async fn pack_blob(
     };
     let root = match wrap_as {
         Some(name) => {
-            let mut plan = DirectoryPlan::new(&[name])?;
+            let mut plan = DirectoryPlan::new(profile, &[name])?;
             plan.record_file(0, file.cid, file.dag_size);
-            let directory = plan.close_directory(0);
-            car.push_block(&directory);
-            directory.cid
+            let blocks = plan.close_directory(0);
+            blocks.iter().for_each(|block| car.push_block(block));
+            blocks.last().expect("a directory has a block").cid
         }
         None => file.cid,
     };

@@ -9,6 +9,8 @@ pub mod dag_pb;
 pub mod directory;
 pub mod file_importer;
 pub mod file_reader;
+pub mod hamt;
+pub mod murmur3;
 pub mod pack;
 pub mod profile;
 pub mod protobuf;

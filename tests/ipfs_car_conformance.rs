@@ -1,13 +1,18 @@
 //! ipfs-pack against the references, byte for byte: ipfs-car@2.0.0 for the
 //! `nft-storage` profile and ipfs-car@3.1.0 for `unixfs-v1-2025`, both
 //! pinned in package.json. Files sit on each profile's chunk and tree-width
-//! edges; directories are nested, unicode-named and hold hidden files.
+//! edges; directories are nested, unicode-named and hold hidden files; large
+//! directories sit on the HAMT threshold and far past it, with names whose
+//! hashes collide so shards nest.
 //!
 //! Needs the npm packages: run `npm ci` (the README's test command does).
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use minty::ipfs::murmur3::murmur3_x64_64;
 
 struct Reference {
     profile: &'static str,
@@ -191,4 +196,106 @@ fn nft_storage_directories() {
 #[test]
 fn unixfs_v1_2025_directories() {
     directories(&UNIXFS_V1_2025);
+}
+
+/// `count` names made from `pattern` (its "{}" replaced by a number) whose
+/// murmur3-x64-64 hashes share their first `shared_bytes` bytes, so a HAMT
+/// puts them `shared_bytes` shards below its root. Found by trying numbers
+/// in turn until one hash prefix has been seen `count` times.
+fn colliding_names(pattern: &str, shared_bytes: usize, count: usize) -> Vec<String> {
+    let mut seen: HashMap<Vec<u8>, Vec<String>> = HashMap::new();
+    for number in 0.. {
+        let name = pattern.replace("{}", &number.to_string());
+        let prefix = murmur3_x64_64(name.as_bytes())[..shared_bytes].to_vec();
+        let group = seen.entry(prefix).or_default();
+        group.push(name);
+        if group.len() == count {
+            return std::mem::take(group);
+        }
+    }
+    unreachable!("the search ends when a group is full")
+}
+
+/// Writes `count` entries into `directory`: numbered files of a few distinct
+/// bytes, except that the first entries are the given `special` names (two
+/// of them subdirectories, which may land in shards too).
+fn write_entries(directory: &Path, count: usize, special: &[String]) {
+    fs::create_dir_all(directory).unwrap();
+    let numbered = (0..).map(|i| format!("entry-{i:05}.txt"));
+    for (index, name) in special
+        .iter()
+        .cloned()
+        .chain(numbered)
+        .take(count)
+        .enumerate()
+    {
+        let path = directory.join(&name);
+        if index < 2 {
+            fs::create_dir_all(&path).unwrap();
+            fs::write(path.join("inner.txt"), name.as_bytes()).unwrap();
+        } else {
+            fs::write(&path, name.as_bytes()).unwrap();
+        }
+    }
+}
+
+/// Names that test the shard layout: unicode, hex-looking ones (a link name
+/// is a hex bucket then the name), and groups whose hashes share 3 and 4
+/// leading bytes, so shards nest that deep.
+fn shard_testing_names() -> Vec<String> {
+    let mut names = vec!["sub dir".to_owned(), "日本語".to_owned()];
+    names.extend(["0A", "FF", "ff", "00", "é", "🎨", "Z"].map(String::from));
+    names.extend(colliding_names("deep-{}.bin", 4, 2));
+    names.extend(colliding_names("ünïcødé 🎨 {}.png", 3, 3));
+    names
+}
+
+fn sharded_directories(reference: &Reference) {
+    let scratch = tempfile::tempdir().unwrap();
+    let special = shard_testing_names();
+    // The last flat directory and the first sharded one, at the root.
+    for count in [1_000, 1_001] {
+        let tree = scratch.path().join(format!("tree-{count}"));
+        write_entries(&tree, count, &special);
+        assert_same_as_reference(reference, &tree, &[], scratch.path());
+        fs::remove_dir_all(&tree).unwrap();
+    }
+    // 5,000 entries one level down, beside a file and a small directory.
+    let tree = scratch.path().join("tree-5000");
+    write_entries(&tree.join("many"), 5_000, &special);
+    write_entries(&tree.join("few"), 3, &special);
+    fs::write(tree.join("readme.txt"), b"five thousand").unwrap();
+    assert_same_as_reference(reference, &tree, &[], scratch.path());
+}
+
+/// 70,000 empty files: a HAMT three or four levels deep, the reference's
+/// slowest case (about 35 s of node), so its files hold nothing.
+fn seventy_thousand_entries(reference: &Reference) {
+    let scratch = tempfile::tempdir().unwrap();
+    let tree = scratch.path().join("tree-70000");
+    fs::create_dir_all(&tree).unwrap();
+    for i in 0..70_000 {
+        fs::File::create(tree.join(format!("{i}"))).unwrap();
+    }
+    assert_same_as_reference(reference, &tree, &[], scratch.path());
+}
+
+#[test]
+fn nft_storage_sharded_directories() {
+    sharded_directories(&NFT_STORAGE);
+}
+
+#[test]
+fn unixfs_v1_2025_sharded_directories() {
+    sharded_directories(&UNIXFS_V1_2025);
+}
+
+#[test]
+fn nft_storage_sharded_directory_of_70_000_entries() {
+    seventy_thousand_entries(&NFT_STORAGE);
+}
+
+#[test]
+fn unixfs_v1_2025_sharded_directory_of_70_000_entries() {
+    seventy_thousand_entries(&UNIXFS_V1_2025);
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use minty::ipfs::car::{car_header, write_car_block};
-use minty::ipfs::directory::{sort_like_javascript, DirectoryPlan, PackStep};
+use minty::ipfs::directory::{javascript_order, DirectoryPlan, PackStep};
 use minty::ipfs::file_importer::{DagLink, FileImporter};
 use minty::ipfs::{Block, Cid, ImportProfile};
 
@@ -98,9 +98,7 @@ fn collect_files(input: &Path, hidden: bool) -> Result<Vec<InputFile>, String> {
             path,
         })
         .collect();
-    let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    sort_like_javascript(&mut names);
-    files.sort_by_key(|f| names.iter().position(|n| *n == f.name));
+    files.sort_by(|a, b| javascript_order(&a.name, &b.name));
     Ok(files)
 }
 
@@ -208,7 +206,7 @@ fn pack(options: &Options) -> Result<Cid, String> {
         import_file(&files[0].path, options.profile, &mut sink)?.cid
     } else {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        let mut plan = DirectoryPlan::new(&names).map_err(|e| e.to_string())?;
+        let mut plan = DirectoryPlan::new(options.profile, &names).map_err(|e| e.to_string())?;
         let mut root = None;
         for step in plan.steps() {
             match step {
@@ -217,9 +215,9 @@ fn pack(options: &Options) -> Result<Cid, String> {
                     plan.record_file(index, link.cid, link.dag_size);
                 }
                 PackStep::CloseDirectory(directory) => {
-                    let block = plan.close_directory(directory);
-                    root = Some(block.cid);
-                    sink.put(&mut vec![block])?;
+                    let mut blocks = plan.close_directory(directory);
+                    root = blocks.last().map(|block| block.cid);
+                    sink.put(&mut blocks)?;
                 }
             }
         }

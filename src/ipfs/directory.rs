@@ -1,26 +1,22 @@
 //! UnixFS directories: the flat directory node, and the plan that turns a
 //! list of relative file paths into directories, in the order ipfs-car
-//! visits them (so the blocks of a CAR follow the reference's order).
+//! visits them (so the blocks of a CAR follow the reference's order). A
+//! directory too large for one node is sharded (`hamt`).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use cid::Cid;
 use thiserror::Error;
 
 use super::block::{Block, DAG_PB_CODEC};
 use super::dag_pb::{PbLink, PbNode};
+use super::hamt::encode_sharded_directory;
+use super::profile::ImportProfile;
 use super::unixfs::UnixFsData;
-
-/// ipfs-car shards a directory with more than this many entries as a HAMT,
-/// which this importer does not implement; it refuses such directories
-/// rather than produce a CID that differs from the reference.
-pub const MAX_FLAT_DIRECTORY_ENTRIES: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DirectoryError {
-    #[error(
-        "directory \"{path}\" has {count} entries; more than {max} would need HAMT sharding, which is not supported",
-        max = MAX_FLAT_DIRECTORY_ENTRIES
-    )]
-    TooManyEntries { path: String, count: usize },
     #[error("\"{0}\" cannot be both a file and a directory")]
     FileAndDirectory(String),
     #[error("the path \"{0}\" has an empty name in it")]
@@ -70,19 +66,40 @@ enum EntryTarget {
     Directory(usize),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct PlannedDirectory {
-    path: String,
     /// Entries in insertion order, which decides the order of blocks.
     entries: Vec<(String, EntryTarget)>,
+    /// Where each name sits in `entries`, so that planning a directory of
+    /// 70,000 files takes linear time.
+    positions: HashMap<String, usize>,
     link: Option<(Cid, u64)>,
+}
+
+impl PlannedDirectory {
+    fn get(&self, name: &str) -> Option<EntryTarget> {
+        self.positions.get(name).map(|&index| self.entries[index].1)
+    }
+
+    /// Adds `name`, or points it elsewhere in the place it already has, as
+    /// a JavaScript Map's `set` does.
+    fn set(&mut self, name: &str, target: EntryTarget) {
+        match self.positions.get(name) {
+            Some(&index) => self.entries[index].1 = target,
+            None => {
+                self.positions.insert(name.to_owned(), self.entries.len());
+                self.entries.push((name.to_owned(), target));
+            }
+        }
+    }
 }
 
 /// Turns relative file paths into a directory tree and walks it depth-first,
 /// in the order the paths were given (ipfs-car sorts them first, by UTF-16
-/// code units, as JavaScript compares strings: see [`sort_like_javascript`]).
+/// code units, as JavaScript compares strings: see [`javascript_order`]).
 #[derive(Debug)]
 pub struct DirectoryPlan {
+    profile: ImportProfile,
     directories: Vec<PlannedDirectory>,
     file_links: Vec<Option<(Cid, u64)>>,
 }
@@ -90,25 +107,14 @@ pub struct DirectoryPlan {
 impl DirectoryPlan {
     /// Directory 0 is the root; no paths make an empty root directory. A
     /// leading empty or "." segment is dropped, as ipfs-car does.
-    pub fn new<S: AsRef<str>>(paths: &[S]) -> Result<Self, DirectoryError> {
+    pub fn new<S: AsRef<str>>(profile: ImportProfile, paths: &[S]) -> Result<Self, DirectoryError> {
         let mut plan = Self {
-            directories: vec![PlannedDirectory {
-                path: String::new(),
-                entries: Vec::new(),
-                link: None,
-            }],
+            profile,
+            directories: vec![PlannedDirectory::default()],
             file_links: vec![None; paths.len()],
         };
         for (file_index, path) in paths.iter().enumerate() {
             plan.insert(file_index, path.as_ref())?;
-        }
-        for directory in &plan.directories {
-            if directory.entries.len() > MAX_FLAT_DIRECTORY_ENTRIES {
-                return Err(DirectoryError::TooManyEntries {
-                    path: directory.path.clone(),
-                    count: directory.entries.len(),
-                });
-            }
         }
         Ok(plan)
     }
@@ -124,12 +130,7 @@ impl DirectoryPlan {
         let (file_name, parents) = segments.split_last().expect("split yields a segment");
         let mut directory = 0;
         for (depth, name) in parents.iter().enumerate() {
-            let existing = self.directories[directory]
-                .entries
-                .iter()
-                .find(|(entry, _)| entry == name)
-                .map(|(_, target)| *target);
-            directory = match existing {
+            directory = match self.directories[directory].get(name) {
                 Some(EntryTarget::Directory(child)) => child,
                 Some(EntryTarget::File(_)) => {
                     return Err(DirectoryError::FileAndDirectory(
@@ -138,33 +139,19 @@ impl DirectoryPlan {
                 }
                 None => {
                     let child = self.directories.len();
-                    self.directories.push(PlannedDirectory {
-                        path: parents[..=depth].join("/"),
-                        entries: Vec::new(),
-                        link: None,
-                    });
-                    self.directories[directory]
-                        .entries
-                        .push((name.to_string(), EntryTarget::Directory(child)));
+                    self.directories.push(PlannedDirectory::default());
+                    self.directories[directory].set(name, EntryTarget::Directory(child));
                     child
                 }
             };
         }
-        let entries = &mut self.directories[directory].entries;
-        match entries.iter_mut().find(|(entry, _)| entry == file_name) {
-            Some((_, EntryTarget::Directory(_))) => {
-                Err(DirectoryError::FileAndDirectory(segments.join("/")))
-            }
-            // A later file of the same name replaces the earlier, as a Map set does.
-            Some((_, target)) => {
-                *target = EntryTarget::File(file_index);
-                Ok(())
-            }
-            None => {
-                entries.push((file_name.to_string(), EntryTarget::File(file_index)));
-                Ok(())
-            }
+        let directory = &mut self.directories[directory];
+        if let Some(EntryTarget::Directory(_)) = directory.get(file_name) {
+            return Err(DirectoryError::FileAndDirectory(segments.join("/")));
         }
+        // A later file of the same name replaces the earlier.
+        directory.set(file_name, EntryTarget::File(file_index));
+        Ok(())
     }
 
     /// The steps, in the order the reference produces blocks: each directory
@@ -189,9 +176,12 @@ impl DirectoryPlan {
         self.file_links[file_index] = Some((cid, dag_size));
     }
 
-    /// Encodes a directory whose entries are all done, returning its block.
-    pub fn close_directory(&mut self, directory: usize) -> Block {
-        let entries = self.directories[directory]
+    /// Encodes a directory whose entries are all done. Returns its blocks
+    /// in the order a CAR carries them, the directory's own root last: one
+    /// block for a flat directory, every shard of a HAMT for one with more
+    /// entries than the profile keeps flat.
+    pub fn close_directory(&mut self, directory: usize) -> Vec<Block> {
+        let entries: Vec<DirectoryEntry> = self.directories[directory]
             .entries
             .iter()
             .map(|(name, target)| {
@@ -207,25 +197,34 @@ impl DirectoryPlan {
                 }
             })
             .collect();
-        let (block, dag_size) = encode_directory(entries);
-        self.directories[directory].link = Some((block.cid, dag_size));
-        block
+        let (blocks, dag_size) = if entries.len() > self.profile.max_flat_directory_entries {
+            encode_sharded_directory(&entries)
+        } else {
+            let (block, dag_size) = encode_directory(entries);
+            (vec![block], dag_size)
+        };
+        let root = blocks.last().expect("a directory has a block").cid;
+        self.directories[directory].link = Some((root, dag_size));
+        blocks
     }
 }
 
-/// Orders paths as JavaScript's `<` orders strings (UTF-16 code units), which
+/// How JavaScript's `<` compares two strings (by UTF-16 code units), which
 /// is how ipfs-car orders the files it packs.
-pub fn sort_like_javascript(paths: &mut [String]) {
-    paths.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+pub fn javascript_order(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ipfs::block::RAW_CODEC;
+    use crate::ipfs::profile::NFT_STORAGE;
+    use crate::ipfs::unixfs::NodeType;
 
     #[test]
     fn paths_build_nested_directories_closed_after_their_entries() {
-        let plan = DirectoryPlan::new(&["a/b/c.txt", "a/d.txt", "e.txt"]).unwrap();
+        let plan = DirectoryPlan::new(NFT_STORAGE, &["a/b/c.txt", "a/d.txt", "e.txt"]).unwrap();
         assert_eq!(
             plan.steps(),
             vec![
@@ -242,18 +241,43 @@ mod tests {
     #[test]
     fn a_name_cannot_be_file_and_directory() {
         assert_eq!(
-            DirectoryPlan::new(&["a", "a/b"]).unwrap_err(),
+            DirectoryPlan::new(NFT_STORAGE, &["a", "a/b"]).unwrap_err(),
             DirectoryError::FileAndDirectory("a".into())
         );
     }
 
+    /// 1,000 entries stay one flat node; the 1,001st makes a HAMT, whose
+    /// shards all come before the parent that links to its root.
     #[test]
-    fn more_entries_than_a_flat_directory_holds_is_a_clear_error() {
-        let paths: Vec<String> = (0..=MAX_FLAT_DIRECTORY_ENTRIES)
-            .map(|i| format!("f{i}"))
-            .collect();
-        let error = DirectoryPlan::new(&paths).unwrap_err();
-        assert!(error.to_string().contains("HAMT"), "{error}");
+    fn a_directory_is_sharded_past_the_profiles_flat_limit() {
+        let limit = NFT_STORAGE.max_flat_directory_entries;
+        for (count, sharded) in [(limit, false), (limit + 1, true)] {
+            let paths: Vec<String> = (0..count).map(|i| format!("big/f{i}")).collect();
+            let mut plan = DirectoryPlan::new(NFT_STORAGE, &paths).unwrap();
+            let leaf = Block::new(RAW_CODEC, vec![1]);
+            for index in 0..count {
+                plan.record_file(index, leaf.cid, 1);
+            }
+            let blocks = plan.close_directory(1);
+            let root = UnixFsData::decode(
+                PbNode::decode(&blocks.last().unwrap().bytes)
+                    .unwrap()
+                    .data
+                    .as_deref()
+                    .unwrap(),
+            )
+            .unwrap();
+            let expected = if sharded {
+                NodeType::HamtShard
+            } else {
+                NodeType::Directory
+            };
+            assert_eq!(root.node_type, expected, "{count} entries");
+            assert_eq!(blocks.len() > 1, sharded, "{count} entries");
+            let parent = plan.close_directory(0);
+            let link = &PbNode::decode(&parent[0].bytes).unwrap().links[0];
+            assert_eq!(link.hash, blocks.last().unwrap().cid);
+        }
     }
 
     #[test]
@@ -263,7 +287,7 @@ mod tests {
             "\u{1F600}".to_string(),
             "a".to_string(),
         ];
-        sort_like_javascript(&mut paths);
+        paths.sort_by(|a, b| javascript_order(a, b));
         assert_eq!(paths, vec!["a", "\u{1F600}", "\u{FF21}"]);
     }
 }

@@ -379,6 +379,7 @@ mod tests {
         name: "tiny",
         chunk_size: 4,
         max_links: 3,
+        ..NFT_STORAGE
     };
 
     #[test]

@@ -10,7 +10,7 @@
 use cid::Cid;
 
 use super::block::{DAG_PB_CODEC, RAW_CODEC};
-use super::resolve::{decode_dag_pb, fetch, step_into, BlockSource, ResolveError};
+use super::resolve::{decode_dag_pb, fetch, step_into, BlockSource, ResolveError, Step};
 use super::unixfs::NodeType;
 use super::uri::IpfsPath;
 
@@ -86,9 +86,9 @@ struct Frame {
 pub struct FileReader {
     address: IpfsPath,
     budget: ReadBudget,
-    /// Path segments already resolved, and the CID they lead to.
+    /// Path segments already resolved, and the block they lead to.
     resolved: usize,
-    current: Cid,
+    current: Step,
     started: bool,
     stack: Vec<Frame>,
     content: Vec<u8>,
@@ -98,7 +98,10 @@ pub struct FileReader {
 impl FileReader {
     pub fn new(address: IpfsPath, budget: ReadBudget) -> Self {
         Self {
-            current: address.cid,
+            current: Step {
+                cid: address.cid,
+                depth: 0,
+            },
             address,
             budget,
             resolved: 0,
@@ -122,13 +125,18 @@ impl FileReader {
         while self.resolved < segments {
             let walked = &self.address.segments()[..self.resolved];
             let name = &self.address.segments()[self.resolved];
-            let next = step_into(source, &self.current, walked, name)?;
-            self.count_block()?;
+            let next = step_into(source, &self.current, walked, name, self.budget.max_depth)?;
+            // Each directory or shard read on the way counts; a step that
+            // stopped at a missing shard is walked again, and counted, once
+            // the shard has arrived.
+            for _ in self.current.depth..next.depth {
+                self.count_block()?;
+            }
             self.current = next;
             self.resolved += 1;
         }
         if !self.started {
-            self.enter(source, self.current, None, segments)?;
+            self.enter(source, self.current.cid, None, self.current.depth)?;
             self.started = true;
         }
         while let Some(frame) = self.stack.last() {

@@ -46,7 +46,7 @@ pub fn pack_files<N: AsRef<str>, C: AsRef<[u8]>>(
     files: &[(N, C)],
 ) -> Result<PackedDag, DirectoryError> {
     let paths: Vec<&str> = files.iter().map(|(name, _)| name.as_ref()).collect();
-    let mut plan = DirectoryPlan::new(&paths)?;
+    let mut plan = DirectoryPlan::new(profile, &paths)?;
     let mut blocks = Vec::new();
     let mut root = None;
     for step in plan.steps() {
@@ -57,9 +57,9 @@ pub fn pack_files<N: AsRef<str>, C: AsRef<[u8]>>(
                 plan.record_file(index, link.cid, link.dag_size);
             }
             PackStep::CloseDirectory(directory) => {
-                let block = plan.close_directory(directory);
-                root = Some(block.cid);
-                blocks.push(block);
+                let directory_blocks = plan.close_directory(directory);
+                root = directory_blocks.last().map(|block| block.cid);
+                blocks.extend(directory_blocks);
             }
         }
     }

@@ -2,9 +2,10 @@
 //!
 //! Both profiles produce CIDv1 with sha2-256, raw leaves (codec 0x55), dag-pb
 //! branches and directories, fixed-size chunks, a balanced layout, a one-chunk
-//! file reduced to its raw block, and no mtime or mode. They differ only in
-//! chunk size and tree width. A CID from one profile never equals the other's
-//! for a file larger than one chunk, so the profile is part of a CID's meaning.
+//! file reduced to its raw block, no mtime or mode, and directories of more
+//! than 1,000 entries sharded as HAMTs. They differ only in chunk size and
+//! tree width. A CID from one profile never equals the other's for a file
+//! larger than one chunk, so the profile is part of a CID's meaning.
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,7 +17,15 @@ pub struct ImportProfile {
     pub chunk_size: usize,
     /// Most links a branch node may hold (the balanced layout's width).
     pub max_links: usize,
+    /// Most entries a directory holds as one flat node; a directory with
+    /// more is written as a HAMT (`hamt`).
+    pub max_flat_directory_entries: usize,
 }
+
+/// ipfs-car's `SHARD_THRESHOLD` (unixfs.js): "shard directory after > 1,000
+/// items". Both references count entries the same way; 3.1.0 did not move
+/// to a size-based rule.
+const IPFS_CAR_SHARD_THRESHOLD: usize = 1_000;
 
 /// What the nft.storage JS client computed (via ipfs-car 0.6), what Kubo does
 /// with `--cid-version=1`, and what ipfs-car 2.0.0 still produces.
@@ -24,6 +33,7 @@ pub const NFT_STORAGE: ImportProfile = ImportProfile {
     name: "nft-storage",
     chunk_size: 262_144,
     max_links: 174,
+    max_flat_directory_entries: IPFS_CAR_SHARD_THRESHOLD,
 };
 
 /// IPIP-499's `unixfs-v1-2025`, used by ipfs-car 3.x and Storacha tooling.
@@ -31,6 +41,7 @@ pub const UNIXFS_V1_2025: ImportProfile = ImportProfile {
     name: "unixfs-v1-2025",
     chunk_size: 1_048_576,
     max_links: 1_024,
+    max_flat_directory_entries: IPFS_CAR_SHARD_THRESHOLD,
 };
 
 pub const ALL_PROFILES: [ImportProfile; 2] = [NFT_STORAGE, UNIXFS_V1_2025];

@@ -65,6 +65,18 @@ impl UnixFsData {
         Self::of_type(NodeType::Directory)
     }
 
+    /// A HAMT shard: its bucket bitfield (big-endian, leading zero bytes
+    /// dropped, omitted when empty, as @ipld/unixfs writes it), fanout and
+    /// hash function. Shards carry no filesize, mode or mtime.
+    pub fn hamt_shard(bitfield: Vec<u8>, fanout: u64, hash_type: u64) -> Self {
+        Self {
+            data: (!bitfield.is_empty()).then_some(bitfield),
+            fanout: Some(fanout),
+            hash_type: Some(hash_type),
+            ..Self::of_type(NodeType::HamtShard)
+        }
+    }
+
     /// A file node whose content lives entirely in the linked parts.
     pub fn file_of_parts(blocksizes: Vec<u64>) -> Self {
         Self {

@@ -291,4 +291,34 @@ mod tests {
         ));
         assert_eq!(fetches, 2, "the directory and the file's root");
     }
+
+    /// The token page's path into a directory of 1,500 files, a HAMT: the
+    /// root, each shard on the way and the file are fetched once each, one
+    /// after another, and nothing else is.
+    #[test]
+    fn a_file_in_a_sharded_directory_is_read_shard_by_shard() {
+        let files: Vec<(String, Vec<u8>)> = (0..1_500)
+            .map(|i| {
+                (
+                    format!("art/#{i}.json"),
+                    format!("{{\"n\":{i}}}").into_bytes(),
+                )
+            })
+            .collect();
+        let packed = pack_files(NFT_STORAGE, &files).unwrap();
+        let gateway: HashMap<Cid, Vec<u8>> = packed
+            .blocks
+            .iter()
+            .map(|b| (b.cid, b.bytes.clone()))
+            .collect();
+        for (path, content) in files.iter().step_by(97) {
+            let address = IpfsPath::new(packed.root, path.split('/')).unwrap();
+            let parsed = parse_ipfs_uri(&address.to_uri()).unwrap();
+            let mut read = VerifiedRead::new(parsed, ReadBudget::new(1 << 20));
+            let (bytes, fetches) = read_all(&mut read, &gateway);
+            assert_eq!(bytes.as_ref(), Ok(content), "{path}");
+            // The root directory, the shards on the way, the file's raw leaf.
+            assert!((4..=6).contains(&fetches), "{path}: {fetches} fetches");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use minty::ipfs::car::encode_car;
 use minty::ipfs::pack::{pack_file, pack_files};
 use minty::ipfs::profile::NFT_STORAGE;
+use minty::ipfs::uri::IpfsPath;
 use serde_json::{json, Value};
 
 mod common;
@@ -578,6 +579,43 @@ fn names_are_decoded_segment_by_segment_and_dot_segments_refused() {
         let status = raw_get_status(&server, &format!("/ipfs/{root}/{hostile}"));
         assert_eq!(status, 400, "{hostile}");
     }
+}
+
+/// A directory of more than 1,000 entries is a HAMT: the gateway finds
+/// each entry through the shards its name hashes to, nested ones and
+/// unicode names included, lists them all, and answers 404 for a name
+/// that is not there.
+#[test]
+fn the_gateway_serves_paths_inside_a_sharded_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let server = StorageServer::start(data.path(), None);
+    let mut files: Vec<(String, Vec<u8>)> = (0..1_500)
+        .map(|i| (format!("#{i}.json"), format!("{{\"n\":{i}}}").into_bytes()))
+        .collect();
+    files.push(("ünïcødé 🎨.png".into(), PNG.to_vec()));
+    files.push(("sub dir/notes.txt".into(), NOTES.to_vec()));
+    let packed = pack_files(NFT_STORAGE, &files).unwrap();
+    let stored = upload(&server, Some("t"), "application/car", &packed.to_car());
+    assert_eq!(stored.status(), 200);
+
+    let url = |path: &str| {
+        IpfsPath::new(packed.root, path.split('/'))
+            .unwrap()
+            .gateway_url("/ipfs/")
+    };
+    for (path, content) in files.iter().step_by(149).chain(files.iter().rev().take(2)) {
+        let served = get(&server, &url(path), None);
+        assert_eq!(served.status(), 200, "{path}");
+        assert_eq!(body_bytes(served), *content, "{path}");
+    }
+    let missing = get(&server, &url("#1500.json"), None);
+    assert_eq!(missing.status(), 404);
+
+    let root = format!("/ipfs/{}", packed.root);
+    let listing = String::from_utf8(body_bytes(get(&server, &root, None))).unwrap();
+    assert_eq!(listing.matches("<li>").count(), 1_502);
+    assert!(listing.contains(&url("ünïcødé 🎨.png")), "{listing}");
+    assert!(listing.contains(&url("sub dir")), "{listing}");
 }
 
 /// The status of a GET sent exactly as written: HTTP clients built on

@@ -16,8 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use minty::ipfs::file_reader::{read_file, ReadBudget};
-use minty::ipfs::resolve::{decode_dag_pb, resolve_path, BlockSource, ResolveError};
-use minty::ipfs::unixfs::NodeType;
+use minty::ipfs::resolve::{list_directory, resolve_path, BlockSource, ResolveError};
 use minty::ipfs::uri::{parse_path, IpfsPath, RAW_BLOCK_MEDIA_TYPE};
 use minty::ipfs::Cid;
 
@@ -28,6 +27,10 @@ use super::StorageState;
 /// The largest file the gateway serves: the largest upload (a resumable
 /// one, to Pinata), since a DAG that expands past it was built to.
 const MAX_SERVED_BYTES: u64 = MAX_TUS_UPLOAD_BYTES;
+
+/// The most blocks a directory listing reads: a HAMT of 70,000 entries is
+/// about 300 shards, and a hand-made one could be millions.
+const MAX_LISTED_BLOCKS: usize = 4_096;
 
 pub async fn serve_root(
     state: State<Arc<StorageState>>,
@@ -202,21 +205,17 @@ fn answer(state: &StorageState, address: &IpfsPath) -> Response {
     }
 }
 
-/// An HTML listing when `target` is a directory; names are escaped, and
-/// each link is built by the app's one gateway URL builder.
+/// An HTML listing when `target` is a directory, flat or sharded; names
+/// are escaped, and each link is built by the app's one gateway URL builder.
 #[allow(clippy::result_large_err)]
 fn directory_listing(
     state: &StorageState,
     target: &Cid,
     address: &IpfsPath,
 ) -> Result<Option<String>, ResolveError> {
-    if target.codec() != minty::ipfs::block::DAG_PB_CODEC {
+    let Some(entries) = list_directory(&state.blocks, target, MAX_LISTED_BLOCKS)? else {
         return Ok(None);
-    }
-    let (node, data) = decode_dag_pb(&state.blocks, target)?;
-    if data.node_type != NodeType::Directory {
-        return Ok(None);
-    }
+    };
     let title = [address.cid.to_string()]
         .into_iter()
         .chain(address.segments().iter().cloned())
@@ -226,8 +225,7 @@ fn directory_listing(
         "<!doctype html><meta charset=utf-8><title>{}</title><ul>",
         escape(&title)
     );
-    for link in &node.links {
-        let name = link.name.as_deref().unwrap_or_default();
+    for (name, _) in &entries {
         // An entry no URL can name (".." in a hand-made DAG) is listed
         // without a link.
         let href = address.join(name).map(|entry| entry.gateway_url("/ipfs/"));
