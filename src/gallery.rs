@@ -7,7 +7,6 @@
 use ethers_core::types::{Address, U256};
 use futures::stream::{self, StreamExt};
 
-use crate::chain::ChainReader;
 use crate::eth::minty_abi::{
     balance_of_call, decode_address, decode_string, decode_uint, owner_of_call,
     token_by_index_call, token_of_owner_by_index_call, token_uri_call, total_supply_call,
@@ -15,7 +14,7 @@ use crate::eth::minty_abi::{
 use crate::nft::gallery_page::{page_indices, PageNumber};
 use crate::nft::token_id::TokenId;
 use crate::settings::Settings;
-use crate::show::ShowError;
+use crate::show::{MintyReader, ShowError};
 
 /// Whose tokens a gallery lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,19 +54,10 @@ pub async fn read_gallery_page(
     settings: &Settings,
     wallet_chain: Option<u64>,
 ) -> Result<GalleryPage, ShowError> {
-    let contract = settings.contract().ok_or(ShowError::NoContract {
-        chain_id: settings.chain_id,
-    })?;
-    let chain = ChainReader::new(settings, wallet_chain)?;
+    let minty = MintyReader::new(settings, wallet_chain)?;
     let call = |data: Vec<u8>| {
-        let chain = chain.clone();
-        async move {
-            match chain.eth_call(contract, &data).await {
-                // An address without code "returns" nothing at all.
-                Ok(bytes) if bytes.is_empty() => Err(ShowError::NotMinty { contract }),
-                other => Ok(other?),
-            }
-        }
+        let minty = minty.clone();
+        async move { minty.call(&data).await }
     };
 
     let count_call = match listing {
@@ -78,7 +68,7 @@ pub async fn read_gallery_page(
     // More tokens than a u64 counts cannot exist on any real chain.
     let total = u64::try_from(total).unwrap_or(u64::MAX);
 
-    let in_flight = chain.reads_in_flight();
+    let in_flight = minty.chain.reads_in_flight();
     let ids: Vec<Result<TokenId, ShowError>> = stream::iter(page_indices(total, page))
         .map(|index| {
             let data = match listing {

@@ -80,6 +80,37 @@ pub struct TokenRecord {
     pub metadata: Result<Metadata, MetadataProblem>,
 }
 
+/// The app's Minty contract on the app's chain, read the way
+/// [`ChainReader`] chose: the wallet, or the RPC URL.
+#[derive(Debug, Clone)]
+pub struct MintyReader {
+    pub chain: ChainReader,
+    pub contract: Address,
+}
+
+impl MintyReader {
+    pub fn new(settings: &Settings, wallet_chain: Option<u64>) -> Result<Self, ShowError> {
+        let contract = settings.contract().ok_or(ShowError::NoContract {
+            chain_id: settings.chain_id,
+        })?;
+        Ok(MintyReader {
+            chain: ChainReader::new(settings, wallet_chain)?,
+            contract,
+        })
+    }
+
+    /// `eth_call` at the latest block. An address without code "returns"
+    /// nothing at all, so an empty answer means there is no Minty there.
+    pub async fn call(&self, data: &[u8]) -> Result<Vec<u8>, ShowError> {
+        match self.chain.eth_call(self.contract, data).await? {
+            bytes if bytes.is_empty() => Err(ShowError::NotMinty {
+                contract: self.contract,
+            }),
+            bytes => Ok(bytes),
+        }
+    }
+}
+
 /// Reads token `id_text` (as written in the page's address).
 pub async fn show_token(
     id_text: &str,
@@ -87,21 +118,17 @@ pub async fn show_token(
     wallet_chain: Option<u64>,
 ) -> Result<TokenRecord, ShowError> {
     let id: TokenId = id_text.parse()?;
-    let contract = settings.contract().ok_or(ShowError::NoContract {
-        chain_id: settings.chain_id,
-    })?;
-    let chain = ChainReader::new(settings, wallet_chain)?;
+    let minty = MintyReader::new(settings, wallet_chain)?;
+    let contract = minty.contract;
     let call = |data: Vec<u8>| {
-        let chain = chain.clone();
+        let minty = minty.clone();
         async move {
-            match chain.eth_call(contract, &data).await {
+            match minty.call(&data).await {
                 // OpenZeppelin 5's ownerOf and tokenURI revert this way.
-                Err(ChainError::Reverted(RevertReason::NonexistentToken(_))) => {
+                Err(ShowError::Chain(ChainError::Reverted(RevertReason::NonexistentToken(_)))) => {
                     Err(ShowError::NoSuchToken(id))
                 }
-                // An address without code "returns" nothing at all.
-                Ok(bytes) if bytes.is_empty() => Err(ShowError::NotMinty { contract }),
-                other => Ok(other?),
+                other => other,
             }
         }
     };

@@ -14,13 +14,12 @@ use crate::eth::address::AddressError;
 use crate::eth::minty_abi::{
     decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
 };
-use crate::eth::transaction_watch::SentTransaction;
 use crate::settings::deploy_blocks;
 use crate::settings::edit::Edit;
 use crate::settings::local_storage::SaveError;
 use crate::wallet::contract_check::{ensure_erc721, ContractError};
 use crate::wallet::transactions::{
-    block_number, call, code_at, read_until_answered, send, watch, SendError, Settled,
+    block_number, call, code_at, read_until_answered, send_and_watch, SendError, Settled,
     TransactionRequest, WatchStatus,
 };
 
@@ -222,26 +221,13 @@ async fn deploy(
     let send_block = block_number()
         .await
         .map_err(|problem| DeployError::NotSent(problem.into()))?;
-    let mut sent = send(&request, send_block)
-        .await
-        .map_err(DeployError::NotSent)?;
-    let hash = sent.hash;
-    report(DeployStage::Sent {
-        hash,
-        status: WatchStatus::Pending { slow: false },
-    });
     let watching = report.clone();
-    let settled = watch(
-        &mut sent,
-        &request,
-        move |sent: &SentTransaction, status| {
-            watching(DeployStage::Sent {
-                hash: sent.hash,
-                status,
-            })
-        },
-    )
-    .await;
+    let (sent, settled) = send_and_watch(&request, send_block, move |hash, status| {
+        watching(DeployStage::Sent { hash, status })
+    })
+    .await
+    .map_err(DeployError::NotSent)?;
+    let hash = sent.hash;
     match settled {
         Settled::Mined(receipt) => {
             let address = receipt

@@ -11,10 +11,9 @@ use crate::chain::calls::ChainCalls;
 use crate::components::transaction_notices::NoticeSource;
 use crate::components::transaction_status::describe_watch;
 use crate::eth::minty_abi::{decode_transfer, safe_transfer_from_call, RevertReason};
-use crate::eth::transaction_watch::SentTransaction;
 use crate::nft::token_id::TokenId;
 use crate::wallet::transactions::{
-    block_number, send, watch, SendError, Settled, TransactionRequest, WatchStatus,
+    block_number, send_and_watch, SendError, Settled, TransactionRequest, WatchStatus,
 };
 use crate::wallet::{wallet, WalletError};
 
@@ -160,26 +159,12 @@ async fn transfer(
         data,
     };
     report(TransferStage::AwaitingSignature);
-    let mut sent = send(&transaction, latest)
-        .await
-        .map_err(TransferError::NotSent)?;
+    let (sent, settled) = send_and_watch(&transaction, latest, |hash, status| {
+        report(TransferStage::Sent { hash, status })
+    })
+    .await
+    .map_err(TransferError::NotSent)?;
     let hash = sent.hash;
-    report(TransferStage::Sent {
-        hash,
-        status: WatchStatus::Pending { slow: false },
-    });
-    let watching = report.clone();
-    let settled = watch(
-        &mut sent,
-        &transaction,
-        move |sent: &SentTransaction, status| {
-            watching(TransferStage::Sent {
-                hash: sent.hash,
-                status,
-            })
-        },
-    )
-    .await;
     match settled {
         Settled::Mined(receipt) => {
             let moved = receipt.logs.iter().any(|log| {

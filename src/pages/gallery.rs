@@ -55,11 +55,7 @@ fn Gallery(listing: Signal<Result<Listing, String>>) -> impl IntoView {
         let listing = listing.get();
         let page = page.get();
         let settings = settings.get();
-        let wallet_chain = wallet
-            .account
-            .with(Option::is_some)
-            .then(|| wallet.chain_id.get())
-            .flatten();
+        let wallet_chain = wallet.connected_chain();
         async move {
             match listing {
                 Ok(listing) => read_gallery_page(listing, page, &settings, wallet_chain)

@@ -40,11 +40,7 @@ pub fn TokenPage() -> impl IntoView {
         rereads.track();
         let id = params.with(|params| params.get("id").unwrap_or_default());
         let settings = settings.get();
-        let wallet_chain = wallet
-            .account
-            .with(Option::is_some)
-            .then(|| wallet.chain_id.get())
-            .flatten();
+        let wallet_chain = wallet.connected_chain();
         async move { show_token(&id, &settings, wallet_chain).await }
     });
     // The transfer form stands outside the re-read token: a wallet that

@@ -61,6 +61,15 @@ impl WalletContext {
         wallet
     }
 
+    /// The wallet's chain while an account is connected: reads go through
+    /// the wallet only then (see [`crate::eth::rpc::read_route`]).
+    pub fn connected_chain(self) -> Option<u64> {
+        self.account
+            .with(Option::is_some)
+            .then(|| self.chain_id.get())
+            .flatten()
+    }
+
     /// Uses `choice` from now on (and on later visits), then connects.
     pub fn connect_with(self, choice: &WalletInfo) {
         self.choosing.set(false);

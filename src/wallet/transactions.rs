@@ -173,6 +173,23 @@ pub async fn send(
     })
 }
 
+/// [`send`], then [`watch`]: `on_status` hears the hash as soon as the
+/// wallet sent it (pending), then every status while it is watched.
+/// Returns the transaction as sent, with its nonce, and how it settled.
+pub async fn send_and_watch(
+    request: &TransactionRequest,
+    send_block: u64,
+    on_status: impl Fn(H256, WatchStatus),
+) -> Result<(SentTransaction, Settled), SendError> {
+    let mut sent = send(request, send_block).await?;
+    on_status(sent.hash, WatchStatus::Pending { slow: false });
+    let settled = watch(&mut sent, request, |sent, status| {
+        on_status(sent.hash, status)
+    })
+    .await;
+    Ok((sent, settled))
+}
+
 /// Follows a sent transaction until it settles, however long that takes.
 /// `sent.nonce` is filled in as soon as the node shows it, so a caller that
 /// keeps `sent` (in the mint journal) can resume with it.

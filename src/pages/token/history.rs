@@ -23,11 +23,7 @@ pub fn TokenHistoryPanel(id: TokenId, rereads: RwSignal<u32>) -> impl IntoView {
     let history = LocalResource::new(move || {
         rereads.track();
         let settings = settings.get();
-        let wallet_chain = wallet
-            .account
-            .with(Option::is_some)
-            .then(|| wallet.chain_id.get())
-            .flatten();
+        let wallet_chain = wallet.connected_chain();
         async move { read_history(id, &settings, wallet_chain).await }
     });
     let chain_id = move || {
