@@ -106,6 +106,16 @@ fn Account(wallet: WalletContext) -> impl IntoView {
             {move || short_address(&address.get())}
         </span>
         <CopyButton text=address label="Copy address" />
+        <Show when=move || wallet.wallets.with(|wallets| wallets.len() > 1)>
+            <button
+                type="button"
+                class="button small"
+                data-testid="switch-wallet"
+                on:click=move |_| wallet.choose_again()
+            >
+                "Switch wallet"
+            </button>
+        </Show>
         {move || {
             wallet
                 .chain_id

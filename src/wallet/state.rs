@@ -70,6 +70,15 @@ impl WalletContext {
             .flatten()
     }
 
+    /// Offers the announced wallets again, so the user can move to another
+    /// one; the current one is left until another is chosen.
+    pub fn choose_again(self) {
+        set_if_changed(self.account, None);
+        set_if_changed(self.chain_id, None);
+        self.error.set(None);
+        self.choosing.set(true);
+    }
+
     /// Uses `choice` from now on (and on later visits), then connects.
     pub fn connect_with(self, choice: &WalletInfo) {
         self.choosing.set(false);

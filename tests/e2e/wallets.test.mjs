@@ -71,6 +71,12 @@ describe('wallet discovery', () => {
     await page.getByTestId('wallet-account').waitFor()
     assert.equal(await page.getByTestId('wallet-account').getAttribute('title'), DEV_ACCOUNTS[1])
     assert.equal(await page.getByTestId('wallet-chooser').count(), 0)
+
+    // And the user can move to the other wallet.
+    await page.getByTestId('switch-wallet').click()
+    await page.locator('[data-testid="wallet-choice"][data-rdns="org.example.fox"]').click()
+    await page.getByTestId('wallet-account').waitFor()
+    assert.equal(await page.getByTestId('wallet-account').getAttribute('title'), DEV_ACCOUNTS[0])
     assert.equal(await page.evaluate(() => window.__pwned), undefined)
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
