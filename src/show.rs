@@ -352,7 +352,6 @@ pub enum Preview {
         media_type: Option<String>,
     },
     Unavailable {
-        url: String,
         reason: String,
     },
 }
@@ -400,7 +399,6 @@ pub async fn preview_asset(link: &SafeLink, plan: GatewayPlan) -> AssetPreview {
             Err(error) => {
                 return AssetPreview {
                     preview: Preview::Unavailable {
-                        url: link.fetch_url(plan.current().unwrap_or_default()),
                         reason: error.to_string(),
                     },
                     verified: false,
@@ -453,7 +451,6 @@ async fn checked_preview(
     }?;
     let Some(blob_url) = web_sys::Url::create_object_url_with_blob(&blob).ok() else {
         return Some(Preview::Unavailable {
-            url: url.to_owned(),
             reason: "The browser could not hold the checked file for display.".to_owned(),
         });
     };
@@ -473,9 +470,9 @@ async fn unchecked_preview(
 ) -> (Preview, Option<String>) {
     let (url, media_type, gateway) = match media_type_from_gateways(link, plan).await {
         Ok(found) => found,
-        Err((url, error)) => {
+        Err((_, error)) => {
             let reason = error.to_string();
-            return (Preview::Unavailable { url, reason }, None);
+            return (Preview::Unavailable { reason }, None);
         }
     };
     let preview = match media_kind(media_type.as_deref(), path) {
@@ -488,7 +485,6 @@ async fn unchecked_preview(
                 truncated: fetched.truncated,
             },
             Err(error) => Preview::Unavailable {
-                url,
                 reason: error.to_string(),
             },
         },

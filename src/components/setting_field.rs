@@ -23,8 +23,8 @@ pub fn SettingField(
     #[prop(optional, into)] customised: Signal<bool>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] placeholder: &'static str,
-    input_testid: &'static str,
-    save_testid: &'static str,
+    input_test_id: &'static str,
+    save_test_id: &'static str,
     /// A sentence or two under the label: what the setting is for.
     #[prop(optional)]
     children: Option<Children>,
@@ -64,11 +64,11 @@ pub fn SettingField(
                     spellcheck="false"
                     aria-describedby=hint_id
                     aria-invalid=move || outcome.with(|o| matches!(o, Some(Err(_)))).to_string()
-                    data-testid=input_testid
+                    data-testid=input_test_id
                     bind:value=draft
                     on:input=move |_| outcome.set(None)
                 />
-                <button type="submit" class="button primary" data-testid=save_testid>
+                <button type="submit" class="button primary" data-testid=save_test_id>
                     "Save"
                 </button>
                 <Show when=move || on_reset.is_some() && customised.get()>

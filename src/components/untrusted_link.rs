@@ -18,7 +18,7 @@ pub fn UntrustedLink(
     /// The IPFS path gateway that `ipfs://` links go through.
     gateway: String,
     /// `data-testid` of the link (or of the refused text).
-    testid: &'static str,
+    test_id: &'static str,
 ) -> impl IntoView {
     match classify_untrusted_link(&raw) {
         Ok(link) => {
@@ -30,7 +30,7 @@ pub fn UntrustedLink(
                     href=href
                     target="_blank"
                     rel="noopener noreferrer"
-                    data-testid=testid
+                    data-testid=test_id
                 >
                     {url}
                     {cut}
@@ -41,7 +41,7 @@ pub fn UntrustedLink(
         Err(error) => {
             let (text, cut) = shown(&raw);
             view! {
-                <span class="mono refused" data-testid=testid>
+                <span class="mono refused" data-testid=test_id>
                     {text}
                     {cut}
                 </span>

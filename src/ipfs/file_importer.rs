@@ -71,7 +71,6 @@ pub struct FileImporter {
     last_id: NodeId,
     /// Links of finished nodes whose parent is not encoded yet.
     finished: HashMap<NodeId, DagLink>,
-    bytes_read: u64,
 }
 
 impl FileImporter {
@@ -84,18 +83,12 @@ impl FileImporter {
             open_branches: Vec::new(),
             last_id: 0,
             finished: HashMap::new(),
-            bytes_read: 0,
         }
-    }
-
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes_read
     }
 
     /// Feeds the next bytes of the file, in slices of any size, and appends
     /// every block that became final to `out`.
     pub fn write(&mut self, mut bytes: &[u8], out: &mut Vec<Block>) {
-        self.bytes_read += bytes.len() as u64;
         let mut emitted = Vec::new();
         while !bytes.is_empty() {
             let wanted = self.profile.chunk_size - self.partial_chunk.len();
@@ -122,7 +115,6 @@ impl FileImporter {
             self.partial_chunk.is_empty(),
             "hashed leaves and bytes do not mix"
         );
-        self.bytes_read += size;
         let link = DagLink {
             cid,
             content_size: size,

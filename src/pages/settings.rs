@@ -61,7 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ApiTokenSetting
                 provider=StorageProviderKind::NftStorage
                 label="nft.storage API token"
-                testid="api-token"
+                test_id="api-token"
             >
                 "The API key your nft.storage-compatible service gave you (on nft.storage, under API Keys)."
             </ApiTokenSetting>
@@ -74,8 +74,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(storage_endpoint)
                 on_save=save(Edit::StorageEndpoint)
                 on_reset=reset(Setting::StorageEndpoint)
-                input_testid="storage-endpoint-input"
-                save_testid="save-storage-endpoint"
+                input_test_id="storage-endpoint-input"
+                save_test_id="save-storage-endpoint"
             >
                 "The nft.storage-compatible HTTP API your files are uploaded to."
                 <p class="notice" data-testid="classic-notice">
@@ -94,8 +94,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(kubo_endpoint)
                 on_save=save(Edit::KuboEndpoint)
                 on_reset=reset(Setting::KuboEndpoint)
-                input_testid="kubo-endpoint-input"
-                save_testid="save-kubo-endpoint"
+                input_test_id="kubo-endpoint-input"
+                save_test_id="save-kubo-endpoint"
             >
                 "The RPC API of an IPFS node (IPFS Desktop, "
                 <code>"ipfs daemon"</code>
@@ -106,7 +106,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ApiTokenSetting
                 provider=StorageProviderKind::KuboRpc
                 label="Kubo RPC token (optional)"
-                testid="kubo-token"
+                test_id="kubo-token"
             >
                 "Only for a hosted endpoint that asks for a Bearer token; a node on this computer needs none."
             </ApiTokenSetting>
@@ -114,7 +114,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ApiTokenSetting
                 provider=StorageProviderKind::Pinata
                 label="Pinata JWT"
-                testid="pinata-token"
+                test_id="pinata-token"
             >
                 "On pinata.cloud, under API Keys: a new key with the pinFileToIPFS and v3 files write scopes; paste its JWT."
             </ApiTokenSetting>
@@ -127,8 +127,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(pinata_api)
                 on_save=save(Edit::PinataApiEndpoint)
                 on_reset=reset(Setting::PinataApiEndpoint)
-                input_testid="pinata-api-endpoint-input"
-                save_testid="save-pinata-api-endpoint"
+                input_test_id="pinata-api-endpoint-input"
+                save_test_id="save-pinata-api-endpoint"
             >
                 "Where files up to 100 MB are pinned (pinFileToIPFS). Change it only for a stand-in, such as the local stack's."
             </SettingField>
@@ -141,8 +141,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(pinata_uploads)
                 on_save=save(Edit::PinataUploadsEndpoint)
                 on_reset=reset(Setting::PinataUploadsEndpoint)
-                input_testid="pinata-uploads-endpoint-input"
-                save_testid="save-pinata-uploads-endpoint"
+                input_test_id="pinata-uploads-endpoint-input"
+                save_test_id="save-pinata-uploads-endpoint"
             >
                 "Where larger files go, in chunks that can resume. The JWT is saved for both endpoints: save it again after changing either."
             </SettingField>
@@ -155,8 +155,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(gateway)
                 on_save=save(Edit::Gateway)
                 on_reset=reset(Setting::Gateway)
-                input_testid="gateway-input"
-                save_testid="save-gateway"
+                input_test_id="gateway-input"
+                save_test_id="save-gateway"
             >
                 "A path gateway: Minty appends a CID and path to it to show images and metadata."
             </SettingField>
@@ -168,8 +168,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(gateway_fallbacks)
                 on_save=save(Edit::GatewayFallbacks)
                 on_reset=reset(Setting::GatewayFallbacks)
-                input_testid="gateway-fallbacks-input"
-                save_testid="save-gateway-fallbacks"
+                input_test_id="gateway-fallbacks-input"
+                save_test_id="save-gateway-fallbacks"
             >
                 "Path gateways asked in turn, separated by spaces, when the gateway above fails, alters what it serves or cannot serve checkable raw blocks; "
                 <code>"none"</code>
@@ -187,8 +187,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(chain_id)
                 on_save=save(Edit::ChainId)
                 on_reset=reset(Setting::ChainId)
-                input_testid="chain-id-input"
-                save_testid="save-chain-id"
+                input_test_id="chain-id-input"
+                save_test_id="save-chain-id"
             >
                 "The chain Minty asks your wallet to switch to, in decimal (e.g. 11155111 for Sepolia)."
             </SettingField>
@@ -201,8 +201,8 @@ pub fn SettingsPage() -> impl IntoView {
                 customised=customised(rpc_url)
                 on_save=save(Edit::RpcUrl)
                 on_reset=reset(Setting::RpcUrl)
-                input_testid="rpc-url-input"
-                save_testid="save-rpc-url"
+                input_test_id="rpc-url-input"
+                save_test_id="save-rpc-url"
             >
                 "A JSON-RPC endpoint of the expected chain, for reading tokens without a wallet. It is also offered to your wallet when it does not know the chain yet."
             </SettingField>

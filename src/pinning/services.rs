@@ -147,7 +147,7 @@ pub fn load_services() -> Vec<PinningService> {
 #[cfg(target_arch = "wasm32")]
 pub fn save_services(
     services: &[PinningService],
-) -> Result<(), crate::settings::local_storage::StorageError> {
+) -> Result<(), crate::settings::local_storage::LocalStorageError> {
     crate::settings::local_storage::set(SERVICES_KEY, &services_json(services))
 }
 

@@ -7,7 +7,7 @@
 use super::StorageProviderKind;
 #[cfg(target_arch = "wasm32")]
 use super::{
-    local_storage::{self, SaveError, StorageError},
+    local_storage::{self, LocalStorageError, SaveError},
     ProviderEndpoints, SettingsError,
 };
 
@@ -216,7 +216,7 @@ pub fn save_api_token(
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn forget_api_token(provider: StorageProviderKind) -> Result<(), StorageError> {
+pub fn forget_api_token(provider: StorageProviderKind) -> Result<(), LocalStorageError> {
     if provider == StorageProviderKind::NftStorage {
         local_storage::remove(LEGACY_KEY)?;
     }

@@ -6,7 +6,7 @@ use super::{edit::Edit, Presets, Settings, SettingsError};
 
 /// Why a value could not be saved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StorageError {
+pub enum LocalStorageError {
     #[error("This browser does not let the page use localStorage (private mode or blocked site data), so settings cannot be saved.")]
     Unavailable,
     #[error("The browser refused to save the setting; its storage for this site may be full.")]
@@ -19,14 +19,14 @@ pub enum SaveError {
     #[error(transparent)]
     Invalid(#[from] SettingsError),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] LocalStorageError),
 }
 
-fn storage() -> Result<Storage, StorageError> {
+fn storage() -> Result<Storage, LocalStorageError> {
     // `localStorage` itself throws when site data is blocked, hence `.ok()`.
     web_sys::window()
         .and_then(|window| window.local_storage().ok().flatten())
-        .ok_or(StorageError::Unavailable)
+        .ok_or(LocalStorageError::Unavailable)
 }
 
 /// The saved value of `key`, if there is one and storage is readable.
@@ -34,16 +34,16 @@ pub fn get(key: &str) -> Option<String> {
     storage().ok()?.get_item(key).ok().flatten()
 }
 
-pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
+pub fn set(key: &str, value: &str) -> Result<(), LocalStorageError> {
     storage()?
         .set_item(key, value)
-        .map_err(|_| StorageError::Refused)
+        .map_err(|_| LocalStorageError::Refused)
 }
 
-pub fn remove(key: &str) -> Result<(), StorageError> {
+pub fn remove(key: &str) -> Result<(), LocalStorageError> {
     storage()?
         .remove_item(key)
-        .map_err(|_| StorageError::Refused)
+        .map_err(|_| LocalStorageError::Refused)
 }
 
 /// The settings in effect: build presets overlaid by saved values, and

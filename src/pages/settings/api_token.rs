@@ -16,7 +16,7 @@ pub fn ApiTokenSetting(
     provider: StorageProviderKind,
     label: &'static str,
     /// Prefixes the test ids: `{prefix}-input`, `save-{prefix}`, …
-    testid: &'static str,
+    test_id: &'static str,
     /// Says what the token is for and where to get one.
     children: Children,
 ) -> impl IntoView {
@@ -51,8 +51,8 @@ pub fn ApiTokenSetting(
                 .join(" and ")
         })
     };
-    let input_id = format!("{testid}-field");
-    let hint_id = format!("{testid}-hint");
+    let input_id = format!("{test_id}-field");
+    let hint_id = format!("{test_id}-hint");
     view! {
         <form class="field" novalidate on:submit=save>
             <label for=input_id.clone()>{label}</label>
@@ -68,16 +68,16 @@ pub fn ApiTokenSetting(
                         view! {
                             <div class="saved-secret">
                                 <span class="muted">"Saved token"</span>
-                                <span class="mono" data-testid=format!("{testid}-masked")>
+                                <span class="mono" data-testid=format!("{test_id}-masked")>
                                     {token.masked()}
                                 </span>
-                                <span class="muted" data-testid=format!("{testid}-endpoint")>
+                                <span class="muted" data-testid=format!("{test_id}-endpoint")>
                                     "for " {token.origins_text()}
                                 </span>
                                 <button
                                     type="button"
                                     class="button small danger"
-                                    data-testid=format!("forget-{testid}")
+                                    data-testid=format!("forget-{test_id}")
                                     on:click=forget
                                 >
                                     "Forget token"
@@ -97,11 +97,11 @@ pub fn ApiTokenSetting(
                     autocomplete="off"
                     spellcheck="false"
                     aria-describedby=hint_id
-                    data-testid=format!("{testid}-input")
+                    data-testid=format!("{test_id}-input")
                     bind:value=draft
                     on:input=move |_| outcome.set(None)
                 />
-                <button type="submit" class="button primary" data-testid=format!("save-{testid}")>
+                <button type="submit" class="button primary" data-testid=format!("save-{test_id}")>
                     "Save token"
                 </button>
             </div>

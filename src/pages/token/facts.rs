@@ -49,7 +49,7 @@ pub fn TokenFacts(
                 </dd>
                 <dt>"Metadata URL"</dt>
                 <dd>
-                    <UntrustedLink raw=token_uri gateway=gateway.clone() testid="metadata-url" />
+                    <UntrustedLink raw=token_uri gateway=gateway.clone() test_id="metadata-url" />
                     {verified
                         .map(|verified| {
                             let note = if verified {
@@ -102,7 +102,7 @@ pub fn TokenFacts(
                             </dd>
                             <dt>"Asset URL"</dt>
                             <dd>
-                                <UntrustedLink raw=asset gateway=gateway.clone() testid="asset-url" />
+                                <UntrustedLink raw=asset gateway=gateway.clone() test_id="asset-url" />
                             </dd>
                         }
                     })}
@@ -111,7 +111,7 @@ pub fn TokenFacts(
                         view! {
                             <dt>"Preview image"</dt>
                             <dd>
-                                <UntrustedLink raw=image gateway=gateway.clone() testid="cover-url" />
+                                <UntrustedLink raw=image gateway=gateway.clone() test_id="cover-url" />
                             </dd>
                         }
                     })}
@@ -120,7 +120,7 @@ pub fn TokenFacts(
                         view! {
                             <dt>"External URL"</dt>
                             <dd>
-                                <UntrustedLink raw=url gateway=gateway.clone() testid="external-url" />
+                                <UntrustedLink raw=url gateway=gateway.clone() test_id="external-url" />
                             </dd>
                         }
                     })}
