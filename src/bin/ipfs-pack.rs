@@ -3,17 +3,20 @@
 //! file, skipping hidden files) so the two give the same CIDs and CARs.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
+use anyhow::{Context, Result};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Parser;
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use minty::ipfs::car::{car_header, write_car_block};
 use minty::ipfs::directory::{javascript_order, DirectoryPlan, PackStep};
 use minty::ipfs::file_importer::{DagLink, FileImporter};
+use minty::ipfs::profile::ALL_PROFILES;
 use minty::ipfs::{Block, Cid, ImportProfile};
-
-const USAGE: &str = "usage: ipfs-pack <FILE|DIR> [--no-wrap] [--hidden] \
-[--profile nft-storage|unixfs-v1-2025] [--output OUT.car]";
 
 /// ipfs-car writes this root first and rewrites the header once the real
 /// root is known; both are 36-byte CIDs, so the header keeps its length.
@@ -21,81 +24,91 @@ const PLACEHOLDER_ROOT: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3ocl
 
 const READ_SIZE: usize = 1 << 20;
 
+/// Inputs up to this size pack in a moment; only larger ones get a
+/// progress bar.
+const PROGRESS_THRESHOLD: u64 = 64 << 20;
+
+/// Packs a file or directory into UnixFS and prints its root CID, exactly
+/// as ipfs-car does.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ipfs-pack",
+    version,
+    after_help = "The root CID alone goes to stdout; progress and errors go to stderr."
+)]
 struct Options {
+    /// The file or directory to pack.
+    #[arg(value_name = "FILE|DIR")]
     input: PathBuf,
-    wrap: bool,
+    /// Do not wrap a single file in a directory (ipfs-car's --no-wrap).
+    #[arg(long)]
+    no_wrap: bool,
+    /// Include hidden files (names starting with a dot).
+    #[arg(short = 'H', long)]
     hidden: bool,
+    /// The import profile, which decides chunk size and tree width.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "nft-storage",
+        value_parser = profile_parser()
+    )]
     profile: ImportProfile,
+    /// Also write the blocks as a CARv1 file.
+    #[arg(short, long, value_name = "OUT.car")]
     output: Option<PathBuf>,
+    /// No progress bar or throughput on a terminal.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
-fn parse_arguments(arguments: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut input = None;
-    let mut options = Options {
-        input: PathBuf::new(),
-        wrap: true,
-        hidden: false,
-        profile: ImportProfile::default(),
-        output: None,
-    };
-    let mut arguments = arguments.peekable();
-    while let Some(argument) = arguments.next() {
-        match argument.as_str() {
-            "--no-wrap" => options.wrap = false,
-            "--hidden" | "-H" => options.hidden = true,
-            "--profile" => {
-                let name = arguments.next().ok_or("--profile needs a name")?;
-                options.profile = name.parse().map_err(|e| format!("{e}"))?;
-            }
-            "--output" | "-o" => {
-                options.output = Some(arguments.next().ok_or("--output needs a file name")?.into())
-            }
-            "--help" | "-h" => return Err(USAGE.to_owned()),
-            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
-            path if input.is_none() => input = Some(PathBuf::from(path)),
-            _ => return Err(format!("only one input may be given\n{USAGE}")),
-        }
-    }
-    options.input = input.ok_or(USAGE)?;
-    Ok(options)
+/// The profile names as clap's possible values, so `--help` lists them.
+fn profile_parser() -> impl TypedValueParser<Value = ImportProfile> {
+    PossibleValuesParser::new(ALL_PROFILES.map(|profile| profile.name)).map(|name| {
+        name.parse::<ImportProfile>()
+            .expect("clap only passes the profiles' own names")
+    })
 }
 
-/// A file to pack: where it is on disk and its name inside the DAG.
+/// A file to pack: where it is on disk, its name inside the DAG and its
+/// size (for the progress bar).
 struct InputFile {
     path: PathBuf,
     name: String,
+    size: u64,
 }
 
 /// Lists the files under `input` as ipfs-car's files-from-path does: hidden
 /// names skipped unless asked for, symbolic links inside directories not
 /// followed, names relative to the deepest directory common to all files.
-fn collect_files(input: &Path, hidden: bool) -> Result<Vec<InputFile>, String> {
+fn collect_files(input: &Path, hidden: bool) -> Result<Vec<InputFile>> {
     let input = fs::canonicalize(input)
-        .map_err(|_| format!("The path {} does not exist", input.display()))?;
+        .with_context(|| format!("The path {} does not exist", input.display()))?;
     let mut paths = Vec::new();
     if hidden || !is_hidden(&input) {
-        let metadata = fs::metadata(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let metadata =
+            fs::metadata(&input).with_context(|| format!("reading {}", input.display()))?;
         if metadata.is_file() {
-            paths.push(input.clone());
+            paths.push((input.clone(), metadata.len()));
         } else if metadata.is_dir() {
             walk_directory(&input, hidden, &mut paths)?;
         }
     }
-    let texts: Vec<String> = paths
+    let texts: Vec<&str> = paths
         .iter()
-        .map(|p| {
-            p.to_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("{} is not valid UTF-8", p.display()))
+        .map(|(path, _)| {
+            path.to_str()
+                .with_context(|| format!("{} is not valid UTF-8", path.display()))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_>>()?;
     let common_length = common_directory(&texts).len() + 1;
     let mut files: Vec<InputFile> = paths
-        .into_iter()
+        .iter()
         .zip(&texts)
-        .map(|(path, text)| InputFile {
+        .map(|((path, size), text)| InputFile {
             name: text[common_length.min(text.len())..].to_owned(),
-            path,
+            path: path.clone(),
+            size: *size,
         })
         .collect();
     files.sort_by(|a, b| javascript_order(&a.name, &b.name));
@@ -108,19 +121,23 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|name| name.starts_with('.'))
 }
 
-fn walk_directory(directory: &Path, hidden: bool, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = fs::read_dir(directory).map_err(|e| format!("{}: {e}", directory.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", directory.display()))?;
+fn walk_directory(directory: &Path, hidden: bool, out: &mut Vec<(PathBuf, u64)>) -> Result<()> {
+    let listing = || format!("listing {}", directory.display());
+    for entry in fs::read_dir(directory).with_context(listing)? {
+        let entry = entry.with_context(listing)?;
         let path = entry.path();
         if !hidden && is_hidden(&path) {
             continue;
         }
         let kind = entry
             .file_type()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .with_context(|| format!("reading {}", path.display()))?;
         if kind.is_file() {
-            out.push(path);
+            let size = entry
+                .metadata()
+                .with_context(|| format!("reading {}", path.display()))?
+                .len();
+            out.push((path, size));
         } else if kind.is_dir() {
             walk_directory(&path, hidden, out)?;
         }
@@ -130,7 +147,7 @@ fn walk_directory(directory: &Path, hidden: bool, out: &mut Vec<PathBuf>) -> Res
 
 /// The directory part shared by every path ("/a/b" for "/a/b/c" and
 /// "/a/b/d/e"), compared segment by segment.
-fn common_directory(paths: &[String]) -> String {
+fn common_directory(paths: &[&str]) -> String {
     let mut common: Option<Vec<&str>> = None;
     for path in paths {
         let segments: Vec<&str> = path.split('/').collect();
@@ -153,10 +170,10 @@ struct BlockSink {
 }
 
 impl BlockSink {
-    fn put(&mut self, blocks: &mut Vec<Block>) -> Result<(), String> {
+    fn put(&mut self, blocks: &mut Vec<Block>) -> Result<()> {
         if let Some(car) = &mut self.car {
             for block in blocks.iter() {
-                write_car_block(car, block).map_err(|e| format!("writing the CAR: {e}"))?;
+                write_car_block(car, block).context("writing the CAR")?;
             }
         }
         blocks.clear();
@@ -168,50 +185,70 @@ fn import_file(
     path: &Path,
     profile: ImportProfile,
     sink: &mut BlockSink,
-) -> Result<DagLink, String> {
-    let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    progress: &ProgressBar,
+) -> Result<DagLink> {
+    let reading = || format!("reading {}", path.display());
+    let mut file = File::open(path).with_context(reading)?;
     let mut importer = FileImporter::new(profile);
     let mut buffer = vec![0u8; READ_SIZE];
     let mut blocks = Vec::new();
     loop {
-        let read = file
-            .read(&mut buffer)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let read = file.read(&mut buffer).with_context(reading)?;
         if read == 0 {
             break;
         }
         importer.write(&buffer[..read], &mut blocks);
         sink.put(&mut blocks)?;
+        progress.inc(read as u64);
     }
     let root = importer.finish(&mut blocks);
     sink.put(&mut blocks)?;
     Ok(root)
 }
 
-fn pack(options: &Options) -> Result<Cid, String> {
+/// A progress bar on stderr for a large input when stderr is a terminal;
+/// a hidden one (which draws nothing) otherwise.
+fn progress_bar(total_bytes: u64, quiet: bool) -> ProgressBar {
+    if quiet || total_bytes <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style = ProgressStyle::with_template(
+        "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}, {eta} left",
+    )
+    .expect("the template is valid");
+    ProgressBar::new(total_bytes).with_style(style)
+}
+
+fn pack(options: &Options) -> Result<Cid> {
     let files = collect_files(&options.input, options.hidden)?;
+    let total_bytes = files.iter().map(|file| file.size).sum();
+    let progress = progress_bar(total_bytes, options.quiet);
+    let started = Instant::now();
+
     let placeholder: Cid = PLACEHOLDER_ROOT
         .parse()
         .expect("the placeholder is a valid CID");
     let mut sink = BlockSink { car: None };
     if let Some(output) = &options.output {
-        let mut car =
-            BufWriter::new(File::create(output).map_err(|e| format!("{}: {e}", output.display()))?);
+        let file =
+            File::create(output).with_context(|| format!("creating {}", output.display()))?;
+        let mut car = BufWriter::new(file);
         car.write_all(&car_header(&[placeholder]))
-            .map_err(|e| format!("writing the CAR: {e}"))?;
+            .context("writing the CAR")?;
         sink.car = Some(car);
     }
 
-    let root = if files.len() == 1 && !options.wrap {
-        import_file(&files[0].path, options.profile, &mut sink)?.cid
+    let root = if files.len() == 1 && options.no_wrap {
+        import_file(&files[0].path, options.profile, &mut sink, &progress)?.cid
     } else {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        let mut plan = DirectoryPlan::new(options.profile, &names).map_err(|e| e.to_string())?;
+        let mut plan = DirectoryPlan::new(options.profile, &names)?;
         let mut root = None;
         for step in plan.steps() {
             match step {
                 PackStep::ImportFile(index) => {
-                    let link = import_file(&files[index].path, options.profile, &mut sink)?;
+                    let file = &files[index];
+                    let link = import_file(&file.path, options.profile, &mut sink, &progress)?;
                     plan.record_file(index, link.cid, link.dag_size);
                 }
                 PackStep::CloseDirectory(directory) => {
@@ -225,9 +262,7 @@ fn pack(options: &Options) -> Result<Cid, String> {
     };
 
     if let Some(car) = sink.car.take() {
-        let mut file = car
-            .into_inner()
-            .map_err(|e| format!("writing the CAR: {e}"))?;
+        let mut file = car.into_inner().context("writing the CAR")?;
         let header = car_header(&[root]);
         assert_eq!(
             header.len(),
@@ -236,26 +271,32 @@ fn pack(options: &Options) -> Result<Cid, String> {
         );
         file.seek(SeekFrom::Start(0))
             .and_then(|_| file.write_all(&header))
-            .map_err(|e| format!("writing the CAR: {e}"))?;
+            .context("writing the CAR")?;
+    }
+
+    if !progress.is_hidden() {
+        progress.finish_and_clear();
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "packed {} in {seconds:.1} s ({}/s)",
+            HumanBytes(total_bytes),
+            HumanBytes((total_bytes as f64 / seconds.max(1e-3)) as u64)
+        );
     }
     Ok(root)
 }
 
 fn main() -> ExitCode {
-    let options = match parse_arguments(std::env::args().skip(1)) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
+    // clap prints --help and --version to stdout (exit 0), and a usage
+    // error with a hint to stderr (exit 2).
+    let options = Options::parse();
     match pack(&options) {
         Ok(root) => {
             println!("{root}");
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("ipfs-pack: {message}");
+        Err(error) => {
+            eprintln!("ipfs-pack: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -264,11 +305,16 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Options::command().debug_assert();
+    }
 
     #[test]
     fn common_directory_is_the_deepest_shared_one() {
-        let paths = vec!["/a/b/c".to_string(), "/a/b/d/e".to_string()];
-        assert_eq!(common_directory(&paths), "/a/b");
-        assert_eq!(common_directory(&["/a/b/c".to_string()]), "/a/b");
+        assert_eq!(common_directory(&["/a/b/c", "/a/b/d/e"]), "/a/b");
+        assert_eq!(common_directory(&["/a/b/c"]), "/a/b");
     }
 }
