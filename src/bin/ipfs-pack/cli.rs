@@ -286,7 +286,7 @@ fn pack(options: &Options) -> Result<Cid> {
     Ok(root)
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     // clap prints --help and --version to stdout (exit 0), and a usage
     // error with a hint to stderr (exit 2).
     let options = Options::parse();
