@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, bail, Result};
 use ethers_core::types::Address;
 
 use crate::processes::{npm_tool, ManagedChild};
@@ -34,13 +35,13 @@ impl Anvil {
     /// Starts anvil on `port`. With `state_file`, the chain is loaded from it
     /// and saved back to it (periodically and on exit), so deployments and
     /// tokens survive a restart.
-    pub fn start(port: u16, state_file: Option<&Path>, quiet: bool) -> Result<Self, String> {
+    pub fn start(port: u16, state_file: Option<&Path>, quiet: bool) -> Result<Self> {
         let binary = npm_tool("anvil");
         if !binary.exists() {
-            return Err(format!(
+            bail!(
                 "{} is missing: run `npm ci` in the repository first",
                 binary.display()
-            ));
+            );
         }
         let mut command = Command::new(binary);
         command.args(["--host", "127.0.0.1", "--port", &port.to_string()]);
@@ -51,7 +52,7 @@ impl Anvil {
         if quiet {
             command.stdout(Stdio::null());
         }
-        let process = ManagedChild::spawn("anvil", command).map_err(|e| e.to_string())?;
+        let process = ManagedChild::spawn("anvil", command)?;
         let mut anvil = Self {
             process,
             rpc_url: format!("http://127.0.0.1:{port}"),
@@ -60,22 +61,22 @@ impl Anvil {
         Ok(anvil)
     }
 
-    fn wait_until_ready(&mut self) -> Result<(), String> {
+    fn wait_until_ready(&mut self) -> Result<()> {
         let rpc = RpcClient::new(self.rpc_url.clone());
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Some(status) = self.process.exited() {
-                return Err(format!(
+                bail!(
                     "anvil exited early ({status}); is port in {} free?",
                     self.rpc_url
-                ));
+                );
             }
             if rpc.chain_id().is_ok() {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Err(format!(
+        Err(anyhow!(
             "anvil did not answer on {} within 30 s",
             self.rpc_url
         ))

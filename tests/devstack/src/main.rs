@@ -4,113 +4,161 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
 use minty_devstack::anvil::dev_account;
 use minty_devstack::deploy::deploy_minty;
 use minty_devstack::rpc::RpcClient;
 use minty_devstack::stack::{self, StackOptions, DEFAULT_NAME, DEFAULT_SYMBOL};
 use minty_devstack::storage::{self, StorageConfig};
 
-const USAGE: &str = "usage:
-  minty-devstack up [--anvil-port 8545] [--storage-port 8787] [--app-port 8080]
-                    [--data-dir DIR] [--fresh] [--storage-token TOKEN] [--no-app] [--release]
-                    [--storage-test-switches]
-  minty-devstack storage [--port 8787] [--data-dir DIR] [--token TOKEN]
-  minty-devstack deploy [--rpc http://127.0.0.1:8545] [--name Julep] [--symbol JLP]";
-
-struct Arguments(std::iter::Peekable<std::vec::IntoIter<String>>);
-
-impl Arguments {
-    fn value(&mut self, flag: &str) -> Result<String, String> {
-        self.0
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-    }
-
-    fn port(&mut self, flag: &str) -> Result<u16, String> {
-        let text = self.value(flag)?;
-        text.parse()
-            .map_err(|_| format!("{flag}: \"{text}\" is not a port number"))
-    }
+/// Minty's local stack: anvil with Minty deployed, a local storage service
+/// and IPFS gateway, and trunk serve.
+#[derive(Debug, Parser)]
+#[command(name = "minty-devstack", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-async fn run(mut arguments: Arguments) -> Result<(), String> {
-    match arguments.0.next().as_deref() {
-        Some("up") => {
-            let mut options = StackOptions::default();
-            while let Some(flag) = arguments.0.next() {
-                match flag.as_str() {
-                    "--anvil-port" => options.anvil_port = arguments.port(&flag)?,
-                    "--storage-port" => options.storage_port = arguments.port(&flag)?,
-                    "--app-port" => options.app_port = arguments.port(&flag)?,
-                    "--data-dir" => options.data_dir = PathBuf::from(arguments.value(&flag)?),
-                    "--storage-token" => options.storage_token = Some(arguments.value(&flag)?),
-                    "--fresh" => options.fresh = true,
-                    "--storage-test-switches" => options.storage_test_switches = true,
-                    "--no-app" => options.serve_app = false,
-                    "--release" => options.release = true,
-                    other => return Err(format!("unknown option {other}\n{USAGE}")),
-                }
-            }
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the whole stack until Ctrl-C: anvil, Minty, the storage service
+    /// and gateway, and trunk serve.
+    Up(UpArgs),
+    /// Runs the storage service and gateway alone.
+    Storage(StorageArgs),
+    /// Deploys Minty through a node's JSON-RPC and prints its address.
+    Deploy(DeployArgs),
+}
+
+#[derive(Debug, Args)]
+struct UpArgs {
+    /// anvil's port.
+    #[arg(long, value_name = "PORT", default_value_t = 8545)]
+    anvil_port: u16,
+    /// The storage service and gateway's port.
+    #[arg(long, value_name = "PORT", default_value_t = 8787)]
+    storage_port: u16,
+    /// trunk serve's port.
+    #[arg(long, value_name = "PORT", default_value_t = 8080)]
+    app_port: u16,
+    /// Where the chain and the stored blocks are kept [default:
+    /// target/devstack in the repository].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Start from an empty chain and storage.
+    #[arg(long)]
+    fresh: bool,
+    /// Accept only this token at the storage service.
+    #[arg(long, value_name = "TOKEN")]
+    storage_token: Option<String>,
+    /// Let tests flip the storage service's misbehaviour switches.
+    #[arg(long)]
+    storage_test_switches: bool,
+    /// Leave out trunk serve (the services alone).
+    #[arg(long)]
+    no_app: bool,
+    /// Serve the optimised build of the app.
+    #[arg(long)]
+    release: bool,
+}
+
+#[derive(Debug, Args)]
+struct StorageArgs {
+    /// The port to listen on.
+    #[arg(long, value_name = "PORT", default_value_t = 8787)]
+    port: u16,
+    /// Where the blocks are kept [default: target/devstack/storage in the
+    /// repository].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Accept only this token.
+    #[arg(long, value_name = "TOKEN")]
+    token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct DeployArgs {
+    /// The node's JSON-RPC URL.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8545")]
+    rpc: String,
+    /// The collection's name.
+    #[arg(long, default_value = DEFAULT_NAME)]
+    name: String,
+    /// The collection's symbol.
+    #[arg(long, default_value = DEFAULT_SYMBOL)]
+    symbol: String,
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Up(arguments) => {
+            let defaults = StackOptions::default();
+            let options = StackOptions {
+                anvil_port: arguments.anvil_port,
+                storage_port: arguments.storage_port,
+                app_port: arguments.app_port,
+                data_dir: arguments.data_dir.unwrap_or(defaults.data_dir),
+                fresh: arguments.fresh,
+                storage_token: arguments.storage_token,
+                storage_test_switches: arguments.storage_test_switches,
+                serve_app: !arguments.no_app,
+                release: arguments.release,
+            };
             stack::run(options).await
         }
-        Some("storage") => {
-            let mut port = 8787;
-            let mut config = StorageConfig {
-                data_dir: StackOptions::default().data_dir.join("storage"),
-                required_token: None,
+        Command::Storage(arguments) => {
+            let port = arguments.port;
+            let config = StorageConfig {
+                data_dir: arguments
+                    .data_dir
+                    .unwrap_or_else(|| StackOptions::default().data_dir.join("storage")),
+                required_token: arguments.token,
                 test_switches: false,
             };
-            while let Some(flag) = arguments.0.next() {
-                match flag.as_str() {
-                    "--port" => port = arguments.port(&flag)?,
-                    "--data-dir" => config.data_dir = PathBuf::from(arguments.value(&flag)?),
-                    "--token" => config.required_token = Some(arguments.value(&flag)?),
-                    other => return Err(format!("unknown option {other}\n{USAGE}")),
-                }
-            }
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
                 .await
-                .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+                .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
             println!(
                 "minty: storage service on http://127.0.0.1:{port} (data in {})",
                 config.data_dir.display()
             );
             storage::serve(listener, config)
                 .await
-                .map_err(|e| e.to_string())
+                .context("the storage service stopped")
         }
-        Some("deploy") => {
-            let (mut rpc_url, mut name, mut symbol) = (
-                "http://127.0.0.1:8545".to_owned(),
-                DEFAULT_NAME.to_owned(),
-                DEFAULT_SYMBOL.to_owned(),
-            );
-            while let Some(flag) = arguments.0.next() {
-                match flag.as_str() {
-                    "--rpc" => rpc_url = arguments.value(&flag)?,
-                    "--name" => name = arguments.value(&flag)?,
-                    "--symbol" => symbol = arguments.value(&flag)?,
-                    other => return Err(format!("unknown option {other}\n{USAGE}")),
-                }
-            }
-            let rpc = RpcClient::new(rpc_url);
-            let address =
-                deploy_minty(&rpc, dev_account(), &name, &symbol).map_err(|e| e.to_string())?;
+        Command::Deploy(arguments) => {
+            let rpc = RpcClient::new(arguments.rpc);
+            let address = deploy_minty(&rpc, dev_account(), &arguments.name, &arguments.symbol)
+                .context("deploying Minty")?;
             println!("{address:?}");
             Ok(())
         }
-        _ => Err(USAGE.to_owned()),
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let arguments: Vec<String> = std::env::args().skip(1).collect();
-    match run(Arguments(arguments.into_iter().peekable())).await {
+    // clap prints --help and --version to stdout (exit 0), and a usage
+    // error with a hint to stderr (exit 2).
+    let cli = Cli::parse();
+    match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("minty-devstack: {message}");
+        Err(error) => {
+            eprintln!("minty-devstack: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

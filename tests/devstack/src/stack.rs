@@ -4,6 +4,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
+use anyhow::{anyhow, Context, Result};
 use ethers_core::types::Address;
 use minty::settings::env;
 use serde_json::json;
@@ -77,7 +78,7 @@ pub fn app_presets(
 
 /// Reuses the contract recorded in the data directory when the chain still
 /// has it; deploys a new one otherwise.
-fn ensure_contract(rpc: &RpcClient, data_dir: &std::path::Path) -> Result<Address, String> {
+fn ensure_contract(rpc: &RpcClient, data_dir: &std::path::Path) -> Result<Address> {
     let record_path = data_dir.join("deployment.json");
     let recorded: Option<Address> = fs::read_to_string(&record_path)
         .ok()
@@ -90,21 +91,21 @@ fn ensure_contract(rpc: &RpcClient, data_dir: &std::path::Path) -> Result<Addres
         }
     }
     let address = deploy_minty(rpc, dev_account(), DEFAULT_NAME, DEFAULT_SYMBOL)
-        .map_err(|e| e.to_string())?;
+        .context("deploying Minty")?;
     println!("minty: deployed Minty \"{DEFAULT_NAME}\" ({DEFAULT_SYMBOL}) at {address:?}");
-    let record = json!({"chainId": rpc.chain_id().map_err(|e| e.to_string())?, "address": address});
+    let record = json!({"chainId": rpc.chain_id()?, "address": address});
     fs::write(&record_path, record.to_string())
-        .map_err(|e| format!("{}: {e}", record_path.display()))?;
+        .with_context(|| format!("writing {}", record_path.display()))?;
     Ok(address)
 }
 
-pub async fn run(options: StackOptions) -> Result<(), String> {
+pub async fn run(options: StackOptions) -> Result<()> {
     if options.fresh && options.data_dir.exists() {
         fs::remove_dir_all(&options.data_dir)
-            .map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
+            .with_context(|| format!("emptying {}", options.data_dir.display()))?;
     }
     fs::create_dir_all(&options.data_dir)
-        .map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
+        .with_context(|| format!("creating {}", options.data_dir.display()))?;
 
     let mut anvil = Anvil::start(
         options.anvil_port,
@@ -112,12 +113,12 @@ pub async fn run(options: StackOptions) -> Result<(), String> {
         true,
     )?;
     let rpc = anvil.rpc();
-    let chain_id = rpc.chain_id().map_err(|e| e.to_string())?;
+    let chain_id = rpc.chain_id()?;
     let contract = ensure_contract(&rpc, &options.data_dir)?;
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.storage_port))
         .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.storage_port))?;
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", options.storage_port))?;
     let storage_config = StorageConfig {
         data_dir: options.data_dir.join("storage"),
         required_token: options.storage_token.clone(),
@@ -190,10 +191,7 @@ pub async fn run(options: StackOptions) -> Result<(), String> {
     outcome
 }
 
-fn start_trunk(
-    options: &StackOptions,
-    presets: &[(&'static str, String)],
-) -> Result<ManagedChild, String> {
+fn start_trunk(options: &StackOptions, presets: &[(&'static str, String)]) -> Result<ManagedChild> {
     let root = repo_root();
     // wasm-opt comes from the npm package binaryen; trunk must never try to
     // download tools.
@@ -222,16 +220,16 @@ fn start_trunk(
         command.arg("--release");
     }
     ManagedChild::spawn("trunk", command).map_err(|e| {
-        format!("{e}; install it with `cargo install trunk --version 0.21.14 --locked`")
+        anyhow!("{e}; install it with `cargo install trunk --version 0.21.14 --locked`")
     })
 }
 
 async fn wait_for_stop(
     trunk: &mut Option<ManagedChild>,
     storage_task: tokio::task::JoinHandle<std::io::Result<()>>,
-) -> Result<(), String> {
+) -> Result<()> {
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| e.to_string())?;
+        .context("listening for SIGTERM")?;
     let mut storage_task = storage_task;
     let mut poll = tokio::time::interval(std::time::Duration::from_millis(500));
     loop {
@@ -239,12 +237,12 @@ async fn wait_for_stop(
             _ = tokio::signal::ctrl_c() => return Ok(()),
             _ = terminate.recv() => return Ok(()),
             result = &mut storage_task => {
-                return Err(format!("the storage service stopped: {:?}", result));
+                return Err(anyhow!("the storage service stopped: {result:?}"));
             }
             _ = poll.tick() => {
                 if let Some(child) = trunk.as_mut() {
                     if let Some(status) = child.exited() {
-                        return Err(format!("{} exited ({status})", child.name()));
+                        return Err(anyhow!("{} exited ({status})", child.name()));
                     }
                 }
             }

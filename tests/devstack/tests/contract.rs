@@ -124,7 +124,7 @@ fn start_anvil() -> Anvil {
             .port();
         match Anvil::start(port, None, true) {
             Ok(anvil) => return anvil,
-            Err(error) => last_error = error,
+            Err(error) => last_error = format!("{error:#}"),
         }
     }
     panic!("anvil did not start: {last_error}");
