@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession, takeCspViolations
+  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, assertAccessible, openApp, screenshotPath, openSession, closeSession, takeCspViolations
 } from './harness.mjs'
 
 describe('foundation: the app on the local stack', () => {
@@ -24,6 +24,7 @@ describe('foundation: the app on the local stack', () => {
     )
     assert.match(await page.getByTestId('config-storage-endpoint').innerText(), new RegExp(stack.storageUrl))
     assert.match(await page.getByTestId('config-gateway').innerText(), new RegExp(`${stack.storageUrl}/ipfs/`))
+    await assertAccessible(page, 'home')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -67,6 +68,7 @@ describe('foundation: the app on the local stack', () => {
       assert.match(await account.innerText(), /0xf39F…2266/i)
       assert.match(await page.getByTestId('wallet-chain').innerText(), new RegExp(String(CHAIN_ID)))
       await page.screenshot({ path: screenshotPath(`connected-${name}`), fullPage: true })
+      await assertAccessible(page, `home, connected (${name})`)
       assert.deepEqual(page.pageErrors, [])
       await page.context().close()
     }
@@ -114,6 +116,7 @@ describe('foundation: the app on the local stack', () => {
     const link = page.getByTestId('no-wallet').locator('a[href^="https://metamask.io"]')
     assert.equal(await link.count(), 1)
     await page.screenshot({ path: screenshotPath('no-wallet-desktop') })
+    await assertAccessible(page, 'home without a wallet')
     await page.context().close()
   })
 })
