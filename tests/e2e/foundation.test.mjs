@@ -24,7 +24,6 @@ describe('foundation: the app on the local stack', () => {
     )
     assert.match(await page.getByTestId('config-storage-endpoint').innerText(), new RegExp(stack.storageUrl))
     assert.match(await page.getByTestId('config-gateway').innerText(), new RegExp(`${stack.storageUrl}/ipfs/`))
-    await assertAccessible(page, 'home')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -55,6 +54,18 @@ describe('foundation: the app on the local stack', () => {
     assert.ok(violations.some((violation) => violation.includes('script-src-elem')), violations.join('\n'))
     assert.ok(violations.some((violation) => violation.includes('script-src-attr')), violations.join('\n'))
     assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
+  it('checks accessibility with axe under the CSP, and names what fails', async () => {
+    const page = await openApp(browser, stack)
+    await page.getByTestId('config-chain').waitFor()
+    await assertAccessible(page, 'home')
+    // As if a component had lost its label: a nameless button.
+    await page.evaluate(() => document.querySelector('main').append(document.createElement('button')))
+    await assert.rejects(assertAccessible(page, 'home with a nameless button'),
+      /axe found 1 accessibility violation\(s\) on home with a nameless button .*\n- button-name \(critical\): .*\n +https:\/\/dequeuniversity\.com\/rules\/axe\/4\.\d+\/button-name.*\n +at main > button/)
+    assert.deepEqual(page.pageErrors, [], 'axe ran without tripping the Content-Security-Policy')
     await page.context().close()
   })
 

@@ -227,11 +227,13 @@ export function screenshotPath (name) {
   return path.join(artifactsDir, `${name}.png`)
 }
 
-// axe-core's source, read once. It goes in through the driver's evaluate,
-// which Chromium runs as DevTools' Runtime.callFunctionOn, not as a
-// <script> the page's script-src would have to allow. Its default run needs
-// no eval either (its doT templates are compiled only for `axe.configure`
-// with a locale), so the CSP stays whole and reports nothing.
+// axe-core's source, read once. It goes in through the driver's evaluate
+// (DevTools' Runtime protocol), not as a <script> the page's script-src would
+// have to allow, and the policy is not bypassed for the context. DevTools
+// lets the page eval only while its call runs synchronously: once axe.run
+// awaits, `new Function` is blocked and reported as a violation. axe's
+// default run needs none (it compiles its doT message templates only for
+// `axe.configure` with a locale), so keep to its defaults.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 /// Runs axe-core on what `page` shows now, with its default rules (WCAG 2.x
