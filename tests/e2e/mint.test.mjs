@@ -94,6 +94,7 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('save-kubo-endpoint').click()
     await page.waitForFunction((url) => localStorage.getItem('minty.kubo_endpoint') === url, stack.storageUrl)
     assert.equal(await page.evaluate(() => localStorage.getItem('minty.storage_provider')), 'kubo')
+    await assertAccessible(page, 'settings with Kubo RPC chosen')
     await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
     await page.getByTestId('connect-wallet').click()
     await page.getByTestId('wallet-account').waitFor()
