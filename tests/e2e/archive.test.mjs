@@ -14,7 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import * as dagPb from '@ipld/dag-pb'
-import { PHONE, openApp, openSession, closeSession, repoRoot, screenshotPath } from './harness.mjs'
+import { PHONE, assertAccessible, openApp, openSession, closeSession, repoRoot, screenshotPath } from './harness.mjs'
 import { MINTY, mintWith } from './tokens.mjs'
 
 const MIB = 1 << 20
@@ -155,8 +155,10 @@ describe('token archive', () => {
     assert.match(saved, /^Saved: 42\.0 MB in \d+\.\d s, every block checked against its CID\.$/)
     t.diagnostic(`${statSync(file).size} bytes built and saved in ${took} ms; the page says "${saved}"`)
     await page.screenshot({ path: screenshotPath('archive-saved-desktop'), fullPage: true })
+    await assertAccessible(page, 'a token with its archive saved')
     await page.setViewportSize(PHONE)
     await page.getByTestId('archive-panel').screenshot({ path: screenshotPath('archive-saved-phone') })
+    await assertAccessible(page, 'a token with its archive saved (phone)')
 
     // The header names both roots, the metadata's first.
     const { stdout } = await run(ipfsCar, ['roots', file])
@@ -185,6 +187,7 @@ describe('token archive', () => {
       assert.match(refusal, /archive was not made/)
       assert.equal(page.downloads.length, 0, 'nothing was saved')
       await page.screenshot({ path: screenshotPath('archive-altered-desktop'), fullPage: true })
+      await assertAccessible(page, 'a token whose archive was refused')
       // The button is back, to try again once the gateway is fixed.
       assert.equal(await page.getByRole('button', { name: 'Download archive' }).isEnabled(), true)
       assert.deepEqual(page.pageErrors, [])
@@ -250,6 +253,7 @@ describe('token archive', () => {
       const bar = page.getByRole('progressbar', { name: 'Archive progress' })
       assert.ok(Number(await bar.getAttribute('value')) > 0)
       await page.screenshot({ path: screenshotPath('archive-progress-desktop'), fullPage: true })
+      await assertAccessible(page, 'a token building its archive')
 
       const cancel = page.getByRole('button', { name: 'Cancel' })
       // Cancel while blocks are in flight (on a busy machine the page can

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession, takeCspViolations
+  CHAIN_ID, DESKTOP, DEV_ACCOUNTS, PHONE, assertAccessible, openApp, screenshotPath, openSession, closeSession, takeCspViolations
 } from './harness.mjs'
 
 describe('foundation: the app on the local stack', () => {
@@ -57,6 +57,18 @@ describe('foundation: the app on the local stack', () => {
     await page.context().close()
   })
 
+  it('checks accessibility with axe under the CSP, and names what fails', async () => {
+    const page = await openApp(browser, stack)
+    await page.getByTestId('config-chain').waitFor()
+    await assertAccessible(page, 'home')
+    // As if a component had lost its label: a nameless button.
+    await page.evaluate(() => document.querySelector('main').append(document.createElement('button')))
+    await assert.rejects(assertAccessible(page, 'home with a nameless button'),
+      /axe found 1 accessibility violation\(s\) on home with a nameless button .*\n- button-name \(critical\): .*\n +https:\/\/dequeuniversity\.com\/rules\/axe\/4\.\d+\/button-name.*\n +at main > button/)
+    assert.deepEqual(page.pageErrors, [], 'axe ran without tripping the Content-Security-Policy')
+    await page.context().close()
+  })
+
   it('shows the connected dev account and chain id after "Connect wallet"', async () => {
     for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       const page = await openApp(browser, stack, { viewport })
@@ -67,6 +79,7 @@ describe('foundation: the app on the local stack', () => {
       assert.match(await account.innerText(), /0xf39F…2266/i)
       assert.match(await page.getByTestId('wallet-chain').innerText(), new RegExp(String(CHAIN_ID)))
       await page.screenshot({ path: screenshotPath(`connected-${name}`), fullPage: true })
+      await assertAccessible(page, `home, connected (${name})`)
       assert.deepEqual(page.pageErrors, [])
       await page.context().close()
     }
@@ -114,6 +127,7 @@ describe('foundation: the app on the local stack', () => {
     const link = page.getByTestId('no-wallet').locator('a[href^="https://metamask.io"]')
     assert.equal(await link.count(), 1)
     await page.screenshot({ path: screenshotPath('no-wallet-desktop') })
+    await assertAccessible(page, 'home without a wallet')
     await page.context().close()
   })
 })

@@ -3,7 +3,7 @@
 // and one broken token among 120 that spoil only their own cards.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSession, DEV_ACCOUNTS, DESKTOP, openApp, openSession, PHONE, screenshotPath } from './harness.mjs'
+import { assertAccessible, closeSession, DEV_ACCOUNTS, DESKTOP, openApp, openSession, PHONE, screenshotPath } from './harness.mjs'
 import { catPng, mintToken, upload } from './tokens.mjs'
 
 const TOKENS = 120
@@ -78,6 +78,7 @@ describe('galleries', () => {
       assert.equal(await page.evaluate(() => window.__pwned), undefined)
       assert.deepEqual(page.pageErrors, [])
       await page.screenshot({ path: screenshotPath(`gallery-${name}`), fullPage: name === 'desktop' })
+      await assertAccessible(page, `/tokens with a hostile token (${name})`)
       await page.context().close()
     }
   })
@@ -95,6 +96,7 @@ describe('galleries', () => {
     assert.equal(await broken.getByTestId('token-card-check').getAttribute('data-state'), 'problem')
     const fine = page.locator('[data-testid="token-card"][data-token-id="49"]')
     assert.equal(await fine.getByTestId('token-card-check').getAttribute('data-state'), 'checked')
+    await assertAccessible(page, '/tokens page 2 with a broken token')
 
     // A reload, or a shared link, opens the same page.
     await page.goto(`${stack.appUrl}/tokens?page=3`)
@@ -121,6 +123,7 @@ describe('galleries', () => {
     assert.ok(ids.every((id) => id % 3 === 0), `${ids}`)
     assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first')
     assert.equal(await visitor.getByRole('heading', { level: 1 }).innerText(), 'Tokens of an owner')
+    await assertAccessible(visitor, "an owner's gallery")
     await visitor.context().close()
 
     const owner = await openApp(browser, stack, { path: '/' })
@@ -133,6 +136,7 @@ describe('galleries', () => {
     assert.match(await owner.getByTestId('gallery-count').innerText(), /^80 tokens · page 1 of 2/)
     const mine = await owner.getByTestId('token-card-owner').evaluateAll((all) => all.map((a) => a.title))
     assert.ok(mine.every((address) => address === DEV_ACCOUNTS[0]), `${new Set(mine)}`)
+    await assertAccessible(owner, 'My tokens')
     // A card's owner opens that owner's gallery.
     await owner.getByTestId('token-card-owner').first().click()
     await owner.waitForURL(new RegExp(`/owner/${DEV_ACCOUNTS[0]}$`))
@@ -143,8 +147,10 @@ describe('galleries', () => {
   it('says so in a sentence when an address owns nothing, or is not an address', async () => {
     const page = await openApp(browser, stack, { wallet: false, path: '/owner/0x000000000000000000000000000000000000dEaD' })
     assert.match(await page.getByTestId('gallery-empty').innerText(), /^This address owns no tokens of this contract\./)
+    await assertAccessible(page, 'an empty gallery')
     await page.goto(`${stack.appUrl}/owner/0xnot-an-address`)
     assert.match(await page.getByTestId('gallery-error').innerText(), /"0xnot-an-address" is not an Ethereum address/)
+    await assertAccessible(page, 'a gallery of no address')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

@@ -3,6 +3,7 @@
 // headless through playwright-core, and injects the test wallet.
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -224,4 +225,34 @@ export async function openApp (browser, stack, { wallet = true, wallets, path: r
 
 export function screenshotPath (name) {
   return path.join(artifactsDir, `${name}.png`)
+}
+
+// axe-core's source, read once. It goes in through the driver's evaluate
+// (DevTools' Runtime protocol), not as a <script> the page's script-src would
+// have to allow, and the policy is not bypassed for the context. DevTools
+// lets the page eval only while its call runs synchronously: once axe.run
+// awaits, `new Function` is blocked and reported as a violation. axe's
+// default run needs none (it compiles its doT message templates only for
+// `axe.configure` with a locale), so keep to its defaults.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/// Runs axe-core on what `page` shows now, with its default rules (WCAG 2.x
+/// A and AA, and its best practices), and throws listing every violation
+/// (rule, impact, the elements' selectors, help URL). Call it once the
+/// content that matters has rendered; `label` names the moment in the error.
+export async function assertAccessible (page, label) {
+  if (!await page.evaluate(() => typeof window.axe?.run === 'function')) {
+    await page.evaluate(`${AXE_SOURCE};0`)
+  }
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] })
+    return results.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
+      id, impact, help, helpUrl, targets: nodes.map((node) => node.target.join(' >>> '))
+    }))
+  })
+  if (violations.length) {
+    const list = violations.map(({ id, impact, help, helpUrl, targets }) =>
+      `- ${id} (${impact}): ${help}\n    ${helpUrl}\n${targets.map((target) => `    at ${target}`).join('\n')}`)
+    throw new Error(`axe found ${violations.length} accessibility violation(s) on ${label} (${page.url()}):\n${list.join('\n')}`)
+  }
 }

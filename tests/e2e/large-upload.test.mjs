@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openSession, closeSession, screenshotPath } from './harness.mjs'
+import { assertAccessible, openSession, closeSession, screenshotPath } from './harness.mjs'
 import { fillForm, mintPage } from './mint-page.mjs'
 
 const MIB = 1 << 20
@@ -79,6 +79,7 @@ describe('large uploads', () => {
     assert.equal(await row.getByTestId('upload-pin-state').getAttribute('data-state'), 'pinned')
     assert.match(await row.getByTestId('upload-pin-state').innerText(), /pinned · 15\d\.\d MB/)
     await page.screenshot({ path: screenshotPath('uploads-status'), fullPage: true })
+    await assertAccessible(page, 'Uploads, with a pinned upload')
     await page.context().close()
   })
 
@@ -86,14 +87,17 @@ describe('large uploads', () => {
     const page = await mintPage(browser, stack)
     await page.getByRole('navigation').getByRole('link', { name: 'Uploads', exact: true }).click()
     await page.getByTestId('no-uploads').waitFor()
+    await assertAccessible(page, 'Uploads, empty')
     await page.getByTestId('status-cid-input').fill('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy')
     await page.getByTestId('status-cid-submit').click()
     const state = page.getByTestId('upload-pin-state')
     await state.waitFor()
     assert.equal(await state.getAttribute('data-state'), 'missing')
+    await assertAccessible(page, 'Uploads, a CID nobody has')
     await page.getByTestId('status-cid-input').fill('not a cid')
     await page.getByTestId('status-cid-submit').click()
     await page.getByTestId('upload-status-error').filter({ hasText: 'is not a CID' }).waitFor()
+    await assertAccessible(page, 'Uploads, refusing a typed CID')
     await page.context().close()
   })
 })

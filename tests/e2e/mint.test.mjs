@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
-  DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, openApp, ports, repoRoot, screenshotPath, openSession, closeSession
+  DEV_ACCOUNTS, PHONE, STORAGE_TOKEN, assertAccessible, openApp, ports, repoRoot, screenshotPath, openSession, closeSession
 } from './harness.mjs'
 import { fillForm, mint, mintPage, recordRequests, uploads } from './mint-page.mjs'
 import { ownerOf, rpc, tokenURI, totalSupply } from './chain.mjs'
@@ -41,15 +41,20 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('api-token-input').fill(STORAGE_TOKEN)
     await page.getByTestId('save-api-token').click()
     await page.getByTestId('api-token-masked').waitFor()
+    await assertAccessible(page, 'settings with a saved token')
     await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
     await page.getByTestId('connect-wallet').click()
     await page.getByTestId('wallet-account').waitFor()
+    await page.getByTestId('mint-form').waitFor()
+    await assertAccessible(page, 'the empty mint form')
     const image = gradientPng(48)
     await fillForm(page, { name: 'Gradient', description: 'A small gradient', file: { name: 'gradient.png', mimeType: 'image/png', buffer: image } })
     await page.screenshot({ path: screenshotPath('mint-form-desktop'), fullPage: true })
+    await assertAccessible(page, 'the filled mint form')
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
     await page.screenshot({ path: screenshotPath('mint-result-desktop'), fullPage: true })
+    await assertAccessible(page, 'the mint page after a mint')
     const tokenId = Number(await page.getByTestId('minted-token-id').innerText())
     const assetUri = await page.getByTestId('minted-asset-uri').innerText()
     const metadataUri = await page.getByTestId('minted-metadata-uri').innerText()
@@ -74,6 +79,7 @@ describe('creators mint on the local stack', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
     assert.equal(await page.getByTestId('token-uri').innerText(), metadataUri)
     assert.equal(await page.getByTestId('token-name').innerText(), 'Gradient')
+    await assertAccessible(page, 'the minted token')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -88,6 +94,7 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('save-kubo-endpoint').click()
     await page.waitForFunction((url) => localStorage.getItem('minty.kubo_endpoint') === url, stack.storageUrl)
     assert.equal(await page.evaluate(() => localStorage.getItem('minty.storage_provider')), 'kubo')
+    await assertAccessible(page, 'settings with Kubo RPC chosen')
     await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
     await page.getByTestId('connect-wallet').click()
     await page.getByTestId('wallet-account').waitFor()
@@ -233,6 +240,7 @@ describe('creators mint on the local stack', () => {
     })
     assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the form fits the phone')
     await phone.screenshot({ path: screenshotPath('mint-attributes-phone'), fullPage: true })
+    await assertAccessible(phone, 'the mint form with attributes (phone)')
     await phone.context().close()
 
     const page = await mintPage(browser, stack)
@@ -249,6 +257,7 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-error').waitFor()
     assert.match(await page.getByTestId('mint-error').innerText(), /^Attribute 3: the value "Orphan" has no trait type\. Name the trait/)
+    await assertAccessible(page, 'the mint form refusing an attribute')
     assert.equal(uploads(requests, stack).length, 0)
     await page.getByRole('button', { name: 'Remove attribute 3' }).click()
     assert.equal(await page.getByTestId('attribute-row').count(), 2)
@@ -293,6 +302,7 @@ describe('creators mint on the local stack', () => {
       await tokenPage.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
       assert.ok(await tokenPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing wider than the screen')
       await tokenPage.screenshot({ path: screenshotPath(`token-attributes-${name}`), fullPage: true })
+      await assertAccessible(tokenPage, `a token with attributes (${name})`)
       assert.deepEqual(tokenPage.pageErrors, [])
       if (viewport) await tokenPage.context().close()
     }
@@ -559,6 +569,7 @@ describe('creators mint on the local stack', () => {
     const page = await openApp(browser, stack, { wallet: false, path: '/mint', viewport: PHONE })
     await page.getByTestId('mint-needs-wallet').waitFor()
     assert.match(await page.getByTestId('mint-needs-wallet').innerText(), /MetaMask/)
+    await assertAccessible(page, 'the mint page without a wallet (phone)')
     await page.context().close()
   })
 
@@ -572,8 +583,10 @@ describe('creators mint on the local stack', () => {
     await page.getByTestId('mint-progress').waitFor()
     assert.ok(await page.getByTestId('mint-submit').isDisabled(), 'no double submit while minting')
     await page.screenshot({ path: screenshotPath('mint-progress-phone'), fullPage: true })
+    await assertAccessible(page, 'the mint page mid-upload (phone)')
     await page.getByTestId('mint-result').waitFor({ timeout: 120000 })
     await page.screenshot({ path: screenshotPath('mint-result-phone'), fullPage: true })
+    await assertAccessible(page, 'the mint page after a mint (phone)')
     await page.context().close()
   })
 
@@ -602,6 +615,7 @@ describe('creators mint on the local stack', () => {
       await page.getByTestId('use-existing-address').click()
       await page.getByTestId('deploy-error').waitFor()
       assert.match(await page.getByTestId('deploy-error').innerText(), /no contract at/i)
+      await assertAccessible(page, 'the deploy panel refusing an address')
 
       // An ERC-20 answers name() and symbol() too, but holds no NFTs.
       const coin = await deployErc20(freshRpc)

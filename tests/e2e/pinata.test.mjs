@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { STORAGE_TOKEN, openApp, openSession, closeSession } from './harness.mjs'
+import { STORAGE_TOKEN, assertAccessible, openApp, openSession, closeSession } from './harness.mjs'
 import { fillForm, mint, recordRequests, uploads } from './mint-page.mjs'
 import { tokenURI, totalSupply } from './chain.mjs'
 import { gradientPng } from './media.mjs'
@@ -36,6 +36,7 @@ async function withPinata (browser, stack, { jwt = STORAGE_TOKEN } = {}) {
   await page.getByTestId('pinata-token-input').fill(jwt)
   await page.getByTestId('save-pinata-token').click()
   await page.getByTestId('pinata-token-masked').waitFor()
+  await assertAccessible(page, 'settings with Pinata chosen')
   assert.equal(await page.evaluate(() => localStorage.getItem('minty.storage_provider')), 'pinata')
   await page.getByRole('navigation').getByRole('link', { name: 'Mint', exact: true }).click()
   await page.getByTestId('connect-wallet').click()
@@ -242,6 +243,7 @@ describe('creators mint through Pinata', () => {
     const error = await page.getByTestId('mint-error').innerText()
     assert.match(error, /refused the API token \(401\)/)
     assert.equal(error.match(/401/g).length, 1, 'told once')
+    await assertAccessible(page, 'the mint page refused by Pinata')
     assert.equal(pins(requests, api).length, 1, 'one attempt only')
     assert.ok(!(await page.evaluate(() => window.__testWallet.requests())).includes('eth_sendTransaction'))
     assert.equal(await totalSupply(stack.rpcUrl, CONTRACT), supply)

@@ -7,7 +7,7 @@
 // the stack's gateway.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORAGE_TOKEN, openApp, openSession, closeSession, ports, screenshotPath } from './harness.mjs'
+import { STORAGE_TOKEN, assertAccessible, openApp, openSession, closeSession, ports, screenshotPath } from './harness.mjs'
 import { mint, mintPage } from './mint-page.mjs'
 import { catPng, mintWith } from './tokens.mjs'
 
@@ -99,6 +99,7 @@ describe('Replication to pinning services', () => {
     // The secret leaves the page once saved; only a masked form is shown.
     assert.equal(await page.getByTestId('psa-token').inputValue(), '')
     assert.ok(!(await page.content()).includes(TOKEN_A))
+    await assertAccessible(page, 'settings with two pinning services')
 
     await page.goto(`${stack.appUrl}/token/${id}`)
     await page.getByTestId('token-name').waitFor()
@@ -113,6 +114,7 @@ describe('Replication to pinning services', () => {
       assert.ok(statuses.includes('queued') || statuses.includes('pinning'), `${cell} was shown on its way: ${statuses}`)
     }
     assert.equal(await page.getByRole('status').filter({ hasText: 'Pinned 4 of 4.' }).count(), 1)
+    await assertAccessible(page, 'a token pinned to two services')
     // Both stand-ins list the pins as pinned, each under its own token.
     for (const { endpoint, token } of [a, b]) {
       const listed = await (await fetch(`${endpoint}/pins?cid=${metadataCid},${assetCid}`, { headers: { Authorization: `Bearer ${token}` } })).json()
@@ -147,6 +149,7 @@ describe('Replication to pinning services', () => {
     for (const [cell, statuses] of Object.entries(seen)) assert.equal(statuses.at(-1), 'pinned', `${cell}: ${statuses}`)
     await page.getByTestId('pin-panel').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('pinning-after-mint'), fullPage: true })
+    await assertAccessible(page, 'the mint page replicating a mint')
     assertTokensStayed(requests, stack)
     assert.ok(tokenId > 0)
     assert.deepEqual(page.pageErrors, [])
@@ -176,6 +179,7 @@ describe('Replication to pinning services', () => {
     assert.match(await page.getByTestId('pin-summary').innerText(), /^Pinned 1 of 4, 3 failed\.$/)
     await page.getByTestId('pin-panel').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('pinning-failed') })
+    await assertAccessible(page, 'a token whose pins failed')
     assert.deepEqual(page.pageErrors, [])
   })
 })

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  CHAIN_ID, CHAIN_ID_HEX, DESKTOP, PHONE, openApp, screenshotPath, openSession, closeSession
+  CHAIN_ID, CHAIN_ID_HEX, DESKTOP, PHONE, assertAccessible, openApp, screenshotPath, openSession, closeSession
 } from './harness.mjs'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.test-secret.Zx9Q'
@@ -33,6 +33,7 @@ describe('settings: saved in this browser, checked before they are kept', () => 
     const page = await openApp(browser, stack, { path: '/settings' })
     await page.getByTestId('save-api-token').click()
     assert.match(await errorOf(page, 'api-token-input').innerText(), /token is empty/i)
+    await assertAccessible(page, 'settings refusing an empty token')
 
     await page.getByTestId('api-token-input').fill(TOKEN)
     await page.getByTestId('save-api-token').click()
@@ -80,6 +81,7 @@ describe('settings: saved in this browser, checked before they are kept', () => 
     assert.equal(await page.getByTestId('settings-error').count(), 2)
     assert.equal(await saved(page, 'minty.gateway'), null)
     await page.screenshot({ path: screenshotPath('settings-refused-desktop'), fullPage: true })
+    await assertAccessible(page, 'settings refusing an endpoint and a gateway')
 
     // The rest of the app still uses the values in effect.
     await navigate(page, 'Home')
@@ -137,6 +139,7 @@ describe('settings: saved in this browser, checked before they are kept', () => 
       await page.getByTestId('save-api-token').click()
       await page.getByTestId('api-token-masked').waitFor()
       await page.screenshot({ path: screenshotPath(`settings-${name}`), fullPage: true })
+      await assertAccessible(page, `settings with a token and two contracts (${name})`)
     }
 
     await entry(SEPOLIA).getByTestId('remove-contract').click()
@@ -179,6 +182,7 @@ describe('network guard: a wallet on the wrong chain is sent back to Minty\'s', 
       'Minty is on Anvil (local) · 31337 but your wallet is on Chain 1337.'
     )
     await page.screenshot({ path: screenshotPath('network-guard-desktop'), fullPage: true })
+    await assertAccessible(page, 'the network guard')
     const calls = await switchedBack(page)
     const switches = calls.filter((call) => call.method === 'wallet_switchEthereumChain')
     assert.deepEqual(switches.map((call) => call.params), [[{ chainId: CHAIN_ID_HEX }]])
@@ -191,6 +195,7 @@ describe('network guard: a wallet on the wrong chain is sent back to Minty\'s', 
     const page = await connectedOn(SEPOLIA_HEX, { forgetAnvil: true, viewport: PHONE })
     assert.match(await page.getByTestId('network-guard').innerText(), /your wallet is on Sepolia · 11155111/)
     await page.screenshot({ path: screenshotPath('network-guard-phone'), fullPage: true })
+    await assertAccessible(page, 'the network guard (phone)')
     const calls = await switchedBack(page)
     const methods = calls.map((call) => call.method)
     const addAt = methods.indexOf('wallet_addEthereumChain')

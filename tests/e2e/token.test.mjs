@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
-import { DESKTOP, DEV_ACCOUNTS, PHONE, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
+import { DESKTOP, DEV_ACCOUNTS, PHONE, assertAccessible, openApp, screenshotPath, openSession, closeSession } from './harness.mjs'
 import { catPng, mintWith, tokenURI, wav } from './tokens.mjs'
 import { dagBomb, uploadCar } from './dag-bomb.mjs'
 
@@ -204,6 +204,7 @@ describe('token page: viewing a token', () => {
       assert.match(await page.getByTestId('asset-image').getAttribute('src'), /^blob:/)
       assert.equal(await page.getByTestId('asset-verified').getAttribute('data-verified'), 'true')
       await page.screenshot({ path: screenshotPath(`token-${name}`), fullPage: true })
+      await assertAccessible(page, `a PNG token (${name})`)
       assert.deepEqual(page.pageErrors, [])
       await page.context().close()
     }
@@ -226,6 +227,7 @@ describe('token page: viewing a token', () => {
     assert.equal((await text(poem, 'asset-text')).trimEnd(), 'Roses are <b>red</b>,\nCIDs are forever.')
     assert.equal(await poem.locator('[data-testid="asset-text"] b').count(), 0)
     await poem.screenshot({ path: screenshotPath('token-text-desktop'), fullPage: true })
+    await assertAccessible(poem, 'a text token')
     await poem.context().close()
 
     const song = await openToken(tokens.song.id)
@@ -236,6 +238,7 @@ describe('token page: viewing a token', () => {
     await song.waitForFunction(() => document.querySelector('[data-testid="asset-audio"]').readyState >= 1)
     assert.equal(await song.getByTestId('asset-image').count(), 0)
     await song.screenshot({ path: screenshotPath('token-audio-desktop'), fullPage: true })
+    await assertAccessible(song, 'an audio token')
     assert.deepEqual(song.pageErrors, [])
     await song.context().close()
   })
@@ -266,6 +269,7 @@ describe('token page: viewing a token', () => {
         performance.getEntriesByType('resource').filter((entry) => entry.name.includes(leaf)).length, bomb.leaf)
       assert.ok(leafFetches <= 1, `the 1 MiB leaf was fetched ${leafFetches} times`)
       if (shown === 'unchecked') await page.screenshot({ path: screenshotPath('token-dag-bomb'), fullPage: true })
+      await assertAccessible(page, `a DAG bomb (${shown})`)
       // Alive: the app still routes and renders another token.
       await page.evaluate((id) => { history.pushState(null, '', `/token/${id}`); dispatchEvent(new PopStateEvent('popstate')) }, tokens.cat.id)
       await page.getByTestId('token-name').filter({ hasText: 'Mint the cat' }).waitFor({ timeout: 30000 })
@@ -283,6 +287,7 @@ describe('token page: viewing a token', () => {
     await download.waitFor()
     assert.equal(await download.getAttribute('href'), `${stack.storageUrl}/ipfs/${tokens.page.assetCid}/page.html`)
     assert.equal(await page.locator('main iframe, main object, main embed, [data-testid="asset-text"]').count(), 0)
+    await assertAccessible(page, 'a token offered as a download')
     assert.equal(await page.evaluate(() => window.__pwned), undefined)
     await page.context().close()
   })
@@ -293,6 +298,7 @@ describe('token page: viewing a token', () => {
     assert.equal(await text(page, 'token-name'), 'Mint the cat')
     assert.equal((await text(page, 'token-owner')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
     await page.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
+    await assertAccessible(page, 'a token without a wallet')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -335,11 +341,13 @@ describe('token page: viewing a token', () => {
     assert.equal(await followed.count(), 0)
     assert.equal(await page.evaluate(() => window.__pwned), undefined)
     await page.screenshot({ path: screenshotPath('token-hostile-desktop'), fullPage: true })
+    await assertAccessible(page, 'the hostile-metadata token')
     await page.context().close()
 
     const svg = await openToken(tokens.svg.id)
     await svg.waitForFunction(() => document.querySelector('[data-testid="asset-image"]')?.naturalWidth > 0)
     assert.equal(await svg.getByTestId('asset-image').evaluate((image) => image.tagName), 'IMG')
+    await assertAccessible(svg, 'an SVG token')
     assert.equal(await svg.evaluate(() => window.__pwned), undefined)
     assert.deepEqual(svg.pageErrors, [])
     await svg.context().close()
@@ -389,6 +397,7 @@ describe('token page: viewing a token', () => {
       // Nothing from the altered document is shown as the token's.
       const names = await page.getByTestId('token-name').allInnerTexts()
       assert.ok(!names.includes('Mint the cat'), `shown: ${names}`)
+      await assertAccessible(page, 'a token whose metadata was altered')
       await page.context().close()
     } finally {
       await stack.storageSwitch('corrupt-gateway', false)
@@ -425,6 +434,7 @@ describe('token page: viewing a token', () => {
         }
         assert.deepEqual(page.pageErrors, [])
         await page.screenshot({ path: screenshotPath(`token-gateway-${mode}-desktop`), fullPage: true })
+        await assertAccessible(page, `a token from a fallback gateway (${mode})`)
         await page.context().close()
       } finally {
         await dead.close()
@@ -468,6 +478,7 @@ describe('token page: viewing a token', () => {
       await marker.waitFor()
       assert.equal(await marker.getAttribute('data-verified'), 'false')
       assert.equal(await page.getByTestId('asset-image').getAttribute('src'), `${gateway.url}${tokens.cat.assetCid}/cat.png`)
+      await assertAccessible(page, 'an unchecked token offering "Retry verified"')
 
       gateway.serveRaw(true)
       await page.getByTestId('retry-verified').click()
@@ -522,6 +533,7 @@ describe('token page: viewing a token', () => {
       `${stack.storageUrl}/ipfs/${tokens.broken.metadataCid}/metadata.json`
     )
     assert.equal((await text(page, 'token-owner')).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
+    await assertAccessible(page, 'a token whose metadata is not JSON')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -530,6 +542,7 @@ describe('token page: viewing a token', () => {
     const page = await openToken(999, { viewport: PHONE })
     assert.match(await text(page, 'no-such-token'), /No such token/)
     await page.screenshot({ path: screenshotPath('token-missing-phone'), fullPage: true })
+    await assertAccessible(page, 'no such token (phone)')
     await page.getByTestId('connect-wallet').click()
     await page.waitForFunction(() => window.__testWallet.requests().includes('eth_call'))
     await page.waitForLoadState('networkidle')
@@ -542,6 +555,7 @@ describe('token page: viewing a token', () => {
   it('explains that a non-numeric id is not a token id', async () => {
     const page = await openToken('cat')
     assert.match(await text(page, 'token-error'), /"cat" is not a token id.*whole numbers/)
+    await assertAccessible(page, 'a token id that is not a number')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })
@@ -565,6 +579,7 @@ describe('token page: viewing a token', () => {
     // The joiner inside the astronaut emoji is left alone.
     assert.ok((await description.textContent()).includes('\u{1F469}\u200D\u{1F680}'))
     await page.screenshot({ path: screenshotPath('token-disguised-desktop'), fullPage: true })
+    await assertAccessible(page, 'a token with a disguised name')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { DEV_ACCOUNTS, CHAIN_ID_HEX, openSession, closeSession, ports, repoRoot, screenshotPath } from './harness.mjs'
+import { DEV_ACCOUNTS, CHAIN_ID_HEX, assertAccessible, openSession, closeSession, ports, repoRoot, screenshotPath } from './harness.mjs'
 import { ownerOf, rpc, totalSupply } from './chain.mjs'
 import { gradientPng } from './media.mjs'
 import { MINTY } from './tokens.mjs'
@@ -113,6 +113,7 @@ describe('a sent mint is never lost or doubled', () => {
     const hash = await page.getByTestId('mint-transaction-hash').innerText()
     assert.match(hash, /^0x[0-9a-f]{64}$/)
     await page.screenshot({ path: screenshotPath('mint-status-unknown'), fullPage: true })
+    await assertAccessible(page, 'a mint whose status is unknown')
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
     assert.equal(await page.getByTestId('minted-transaction').innerText(), hash)
     assert.equal(await totalSupply(stack.rpcUrl, MINTY), supply + 1)
@@ -231,6 +232,7 @@ describe('a sent mint is never lost or doubled', () => {
     await page.reload()
     await page.getByTestId('waiting-mint').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('waiting-mint').innerText(), /Reloaded before sending.*uploaded but not minted/s)
+    await assertAccessible(page, 'a mint waiting to be continued after a reload')
     await page.getByTestId('waiting-mint-continue').click()
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })
     assert.equal(uploads(requests, stack).length, uploadsBefore, 'nothing uploaded again')
@@ -269,6 +271,7 @@ describe('a sent mint is never lost or doubled', () => {
     await page.getByTestId('mint-submit').click()
     await page.getByTestId('mint-another-copy').waitFor({ timeout: 60000 })
     assert.match(await page.getByTestId('mint-error').innerText(), new RegExp(`already minted as token #${first}.*Mint another copy\\?`))
+    await assertAccessible(page, 'the mint page asking before another copy')
     assert.equal(await totalSupply(stack.rpcUrl, MINTY), supply + 1, 'no copy without asking')
     await page.getByTestId('mint-another-copy').click()
     await page.getByTestId('mint-result').waitFor({ timeout: 60000 })

@@ -4,7 +4,7 @@
 // token are refused before anything is sent.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSession, DEV_ACCOUNTS, openApp, openSession, screenshotPath } from './harness.mjs'
+import { assertAccessible, closeSession, DEV_ACCOUNTS, openApp, openSession, screenshotPath } from './harness.mjs'
 import { ownerOf } from './chain.mjs'
 import { deployErc20 } from './erc20.mjs'
 import { catPng, MINTY, mintWith } from './tokens.mjs'
@@ -36,6 +36,8 @@ describe('transfer', () => {
   it('the owner transfers a token; the page, the notice and the galleries show the new owner', async () => {
     const { id } = await mintCat('Passed on')
     const page = await ownersTokenPage(id)
+    await page.getByTestId('history-event').first().waitFor()
+    await assertAccessible(page, "the owner's token page, with its transfer form")
     await page.getByTestId('transfer-to').fill(DEV_ACCOUNTS[1])
     await page.getByTestId('transfer-submit').click()
 
@@ -60,6 +62,7 @@ describe('transfer', () => {
     // A local chain has no explorer to link to.
     assert.equal(await notice.getByTestId('transaction-notice-explorer').count(), 0)
     await page.screenshot({ path: screenshotPath('token-transferred'), fullPage: true })
+    await assertAccessible(page, 'a transferred token, with its notice and history')
 
     // The notice stays across pages until dismissed; the galleries agree.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tokens', exact: true }).click()
@@ -67,6 +70,7 @@ describe('transfer', () => {
     await card.waitFor()
     assert.equal(await card.getByTestId('token-card-owner').getAttribute('title'), DEV_ACCOUNTS[1])
     assert.equal(await notice.count(), 1)
+    await assertAccessible(page, '/tokens with a transaction notice')
     await notice.getByRole('button', { name: 'Dismiss this notice' }).click()
     assert.equal(await notice.count(), 0)
     await page.goto(`${stack.appUrl}/owner/${DEV_ACCOUNTS[1]}`)
@@ -90,6 +94,7 @@ describe('transfer', () => {
       await page.getByTestId('transfer-submit').click()
       assert.match(await page.getByTestId('transfer-error').innerText(), refusal)
     }
+    await assertAccessible(page, 'the transfer form refusing a recipient')
     assert.equal(await sentTransactions(page), 0)
     assert.equal(await page.getByTestId('transaction-notice').count(), 0)
     assert.equal((await ownerOf(stack.rpcUrl, MINTY, id)).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
@@ -105,6 +110,7 @@ describe('transfer', () => {
     await page.getByTestId('transfer-submit').click()
     assert.match(await page.getByTestId('transfer-contract-warning').innerText(), /is a contract, not a person's account/)
     assert.equal(await page.getByTestId('transfer-submit').innerText(), 'Transfer to the contract')
+    await assertAccessible(page, 'the transfer form warning about a contract')
     await page.getByTestId('transfer-submit').click()
     const refusal = await page.getByTestId('transfer-error').innerText()
     assert.match(refusal, /would fail, so nothing was sent/)
@@ -112,6 +118,7 @@ describe('transfer', () => {
     assert.equal(await sentTransactions(page), 0)
     assert.equal((await ownerOf(stack.rpcUrl, MINTY, id)).toLowerCase(), DEV_ACCOUNTS[0].toLowerCase())
     await page.screenshot({ path: screenshotPath('token-transfer-refused'), fullPage: true })
+    await assertAccessible(page, 'the transfer refused by the recipient contract')
     assert.deepEqual(page.pageErrors, [])
     await page.context().close()
   })

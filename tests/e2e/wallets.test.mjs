@@ -4,7 +4,7 @@
 // that only sets `window.ethereum` is still found.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSession, DEV_ACCOUNTS, openApp, openSession, screenshotPath } from './harness.mjs'
+import { assertAccessible, closeSession, DEV_ACCOUNTS, openApp, openSession, screenshotPath } from './harness.mjs'
 import { ownerOf, rpc } from './chain.mjs'
 import { catPng, MINTY, mintWith } from './tokens.mjs'
 
@@ -50,6 +50,7 @@ describe('wallet discovery', () => {
     assert.equal(await choices.nth(0).locator('img').getAttribute('src').then((src) => src.startsWith('data:image/svg+xml')), true)
     assert.equal(await choices.nth(1).locator('img').count(), 0, 'a javascript: icon is not shown')
     await page.screenshot({ path: screenshotPath('wallet-chooser'), fullPage: true })
+    await assertAccessible(page, 'the wallet chooser')
     // No wallet was asked anything before the choice.
     assert.deepEqual(await page.evaluate(() => window.__testWallets.map((w) => w.requests().filter((m) => m !== 'eth_chainId'))), [[], []])
 
