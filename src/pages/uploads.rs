@@ -52,7 +52,7 @@ pub fn Uploads() -> impl IntoView {
                 <label>
                     "Any CID you uploaded "
                     <input
-                        class="mono"
+                        class="input mono"
                         data-testid="status-cid-input"
                         prop:value=typed
                         on:input=move |event| typed.set(event_target_value(&event))

@@ -16,7 +16,7 @@ use minty::ipfs::{Block, Cid};
 use serde_json::json;
 
 use super::completeness::{completeness, Completeness};
-use super::faults::{self, Api, DueFault};
+use super::faults::{self, Api};
 use super::uploads::UploadedFile;
 use super::StorageState;
 
@@ -97,13 +97,10 @@ pub async fn upload(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    match state.upload_faults.take(Api::NftStorage) {
-        Some(DueFault::Answer(failure)) => return Ok(failure),
-        Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
-        Some(DueFault::Stall) => return Ok(faults::stall(request).await),
-        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
-        None => {}
-    }
+    let request = match faults::intercept(&state.upload_faults, Api::NftStorage, request).await {
+        Ok(request) => request,
+        Err(fault) => return Ok(fault),
+    };
     let owner = authorize(&state, request.headers())?;
     let content_type = request
         .headers()

@@ -252,6 +252,24 @@ pub async fn stall(request: Request) -> Response {
     StatusCode::REQUEST_TIMEOUT.into_response()
 }
 
+/// Plays the fault due for this upload to `api`, if one is: `Err` with what
+/// the client gets, or `Ok` with the request untouched for the handler.
+/// (Pinata's resumable PATCH keeps what arrives before a drop, so it plays
+/// its faults itself.)
+pub async fn intercept(
+    faults: &UploadFaults,
+    api: Api,
+    request: Request,
+) -> Result<Request, Response> {
+    Err(match faults.take(api) {
+        None => return Ok(request),
+        Some(DueFault::Answer(failure)) => failure,
+        Some(DueFault::Drop) => drop_midway(request, |_| {}).await,
+        Some(DueFault::Stall) => stall(request).await,
+        Some(DueFault::Redirect) => redirect_elsewhere(&request),
+    })
+}
+
 pub async fn set_upload_faults(
     State(state): State<Arc<StorageState>>,
     Json(fault): Json<UploadFault>,

@@ -28,7 +28,7 @@ use minty::ipfs::{Block, Cid};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::faults::{self, Api, DueFault};
+use super::faults::{self, Api};
 use super::StorageState;
 
 /// Kubo's error answer.
@@ -116,13 +116,10 @@ pub async fn dag_import(
     Query(options): Query<ImportOptions>,
     request: Request,
 ) -> Result<Response, KuboError> {
-    match state.upload_faults.take(Api::Kubo) {
-        Some(DueFault::Answer(failure)) => return Ok(failure),
-        Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
-        Some(DueFault::Stall) => return Ok(faults::stall(request).await),
-        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
-        None => {}
-    }
+    let request = match faults::intercept(&state.upload_faults, Api::Kubo, request).await {
+        Ok(request) => request,
+        Err(fault) => return Ok(fault),
+    };
     let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|rejection| KuboError::client(rejection.body_text()))?;

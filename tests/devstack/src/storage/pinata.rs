@@ -34,7 +34,7 @@ use minty::ipfs::Cid;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::faults::{self, Api, DueFault};
+use super::faults::{self, Api};
 use super::uploads::now_iso8601;
 use super::StorageState;
 
@@ -201,13 +201,10 @@ pub async fn pin_file_to_ipfs(
     State(state): State<Arc<StorageState>>,
     request: Request,
 ) -> Result<Response, PinataError> {
-    match state.upload_faults.take(Api::Pinata) {
-        Some(DueFault::Answer(failure)) => return Ok(failure),
-        Some(DueFault::Drop) => return Ok(faults::drop_midway(request, |_| {}).await),
-        Some(DueFault::Stall) => return Ok(faults::stall(request).await),
-        Some(DueFault::Redirect) => return Ok(faults::redirect_elsewhere(&request)),
-        None => {}
-    }
+    let request = match faults::intercept(&state.upload_faults, Api::Pinata, request).await {
+        Ok(request) => request,
+        Err(fault) => return Ok(fault),
+    };
     authorize(&state, request.headers())?;
     let mut multipart = Multipart::from_request(request, &())
         .await
