@@ -38,15 +38,15 @@ pub enum TransferStage {
 pub enum TransferError {
     #[error("The transfer would fail, so nothing was sent: {0}.")]
     WouldRevert(RevertReason),
-    #[error("The transfer could not be tried first: {0}. Nothing was sent.")]
+    #[error("The transfer could not be tried first: {0}. Nothing was sent; check that your wallet is unlocked and on the app's chain, then try again.")]
     NotChecked(WalletError),
     #[error("{0} No transaction was sent.")]
     NotSent(SendError),
-    #[error("The transfer {hash:?} was mined and reverted: {reason}.")]
+    #[error("The transfer {hash:?} was mined and reverted: {reason}. The token did not move.")]
     Reverted { hash: H256, reason: RevertReason },
     #[error("The transfer {hash:?} was replaced in your wallet, so the token did not move with it. Check its owner on the token page.")]
     Replaced { hash: H256 },
-    #[error("The transfer {0:?} was mined, but its receipt shows no Transfer of this token to the recipient.")]
+    #[error("The transfer {0:?} was mined, but its receipt shows no Transfer of this token to the recipient: check the owner on the token page before trying again.")]
     NoTransferLogged(H256),
 }
 

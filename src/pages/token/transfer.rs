@@ -106,7 +106,7 @@ fn TransferForm(id: TokenId, owner: Address, recipient: RwSignal<String>) -> imp
                 }
                 Ok(_) => job.start(request),
                 Err(error) => problem.set(Some(format!(
-                    "The recipient could not be checked: {error}. Nothing was sent."
+                    "The recipient could not be checked: {error}. Nothing was sent; try again."
                 ))),
             }
             checking.set(false);
