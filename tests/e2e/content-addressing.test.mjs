@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openApp, repoRoot, openSession, closeSession } from './harness.mjs'
@@ -34,9 +34,13 @@ function reference (profile, size, seed) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'minty-pack-'))
   const input = path.join(dir, 'asset.bin')
   const car = path.join(dir, 'reference.car')
-  writeFileSync(input, fill(size, seed))
-  const root = execFileSync('node', [path.join(repoRoot, REFERENCES[profile]), 'pack', input, '--output', car], { encoding: 'utf8' }).trim()
-  return { root, carSha256: createHash('sha256').update(readFileSync(car)).digest('hex') }
+  try {
+    writeFileSync(input, fill(size, seed))
+    const root = execFileSync('node', [path.join(repoRoot, REFERENCES[profile]), 'pack', input, '--output', car], { encoding: 'utf8' }).trim()
+    return { root, carSha256: createHash('sha256').update(readFileSync(car)).digest('hex') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 async function packInPage (page, profile, size, seed) {

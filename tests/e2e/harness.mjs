@@ -2,7 +2,7 @@
 // storage service, trunk serve) on test ports, drives Debian's Chromium
 // headless through playwright-core, and injects the test wallet.
 import { spawn } from 'node:child_process'
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -64,6 +64,7 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
     appUrl: `http://127.0.0.1:${ports.app}`,
     rpcUrl: `http://127.0.0.1:${ports.anvil}`,
     storageUrl: `http://127.0.0.1:${ports.storage}`,
+    dataDir,
     /// Flips a misbehaviour switch of the storage service (tests only).
     async storageSwitch (name, on) {
       const response = await fetch(`${this.storageUrl}/__test/${name}`, { method: 'POST', body: on ? 'on' : 'off' })
@@ -110,6 +111,8 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       child.stdout.unpipe(log)
       child.stderr.unpipe(log)
       log.end()
+      // Anvil's state and every upload live here, up to gigabytes a story.
+      rmSync(dataDir, { recursive: true, force: true })
     }
   }
 

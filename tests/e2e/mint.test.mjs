@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -22,8 +22,12 @@ const CONTRACT = MINTY
 /// wrapped in a directory as `name`, as the app packs an asset.
 function referenceRoot (name, bytes) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'minty-ref-'))
-  writeFileSync(path.join(dir, name), bytes)
-  return execFileSync('node', [path.join(repoRoot, 'node_modules/ipfs-car-v2/bin.js'), 'pack', path.join(dir, name), '--output', path.join(dir, 'reference.car')], { encoding: 'utf8' }).trim()
+  try {
+    writeFileSync(path.join(dir, name), bytes)
+    return execFileSync('node', [path.join(repoRoot, 'node_modules/ipfs-car-v2/bin.js'), 'pack', path.join(dir, name), '--output', path.join(dir, 'reference.car')], { encoding: 'utf8' }).trim()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 describe('creators mint on the local stack', () => {
