@@ -156,9 +156,12 @@ async fn store_file(
     name: &str,
     media_type: &str,
     storage: &impl StorageProvider,
-    on_hashing: impl FnMut(u64, u64),
-    on_upload: impl FnMut(u64, u64) + 'static,
-    on_retry: impl Fn(RetryNotice),
+    // Trait objects, not generics: each distinct closure would otherwise
+    // compile its own copy of the whole pack-and-upload path, ~25 kB of
+    // wasm per copy.
+    on_hashing: &mut dyn FnMut(u64, u64),
+    on_upload: Box<dyn FnMut(u64, u64)>,
+    on_retry: &dyn Fn(RetryNotice),
 ) -> Result<StoredRoot, MintError> {
     let packed = pack_blob(file, Some(name), NFT_STORAGE, on_hashing).await?;
     // Checked before the upload, so a name no URI can carry costs nothing.
@@ -204,9 +207,9 @@ pub async fn upload_nft(
         &file.name(),
         &file.type_(),
         storage,
-        move |done, total| hashing(MintStage::HashingAsset { done, total }),
-        move |done, total| uploading(MintStage::UploadingAsset { done, total }),
-        retrying,
+        &mut move |done, total| hashing(MintStage::HashingAsset { done, total }),
+        Box::new(move |done, total| uploading(MintStage::UploadingAsset { done, total })),
+        &retrying,
     )
     .await?;
 
@@ -218,9 +221,9 @@ pub async fn upload_nft(
                 &image.name(),
                 &image.type_(),
                 storage,
-                |_, _| {},
-                |_, _| {},
-                retrying,
+                &mut |_, _| {},
+                Box::new(|_, _| {}),
+                &retrying,
             )
             .await?,
         ),
@@ -238,9 +241,9 @@ pub async fn upload_nft(
         METADATA_FILE_NAME,
         "application/json",
         storage,
-        |_, _| {},
-        |_, _| {},
-        retrying,
+        &mut |_, _| {},
+        Box::new(|_, _| {}),
+        &retrying,
     )
     .await?;
     Ok(UploadedNft {

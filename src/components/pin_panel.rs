@@ -63,8 +63,9 @@ pub fn PinPanel(
             (!phases.is_empty()).then(|| summary(phases))
         })
     };
-    let headers = targets.with_value(|targets| {
-        targets
+    let headers = move || {
+        targets.with_value(|targets| {
+            targets
             .iter()
             .map(|target| {
                 view! {
@@ -74,7 +75,8 @@ pub fn PinPanel(
                 }
             })
             .collect_view()
-    });
+        })
+    };
     view! {
         <section class="card pin-panel" aria-labelledby="pin-heading" data-testid="pin-panel">
             <h2 id="pin-heading">"Pinning services"</h2>
@@ -113,7 +115,7 @@ pub fn PinPanel(
                     <thead>
                         <tr>
                             <th scope="col">"Service"</th>
-                            {headers.clone()}
+                            {headers}
                         </tr>
                     </thead>
                     <tbody>

@@ -22,7 +22,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const step = (message) => console.error(`--> ${message}`)
 
 step('building the app (release) into target/bench/dist')
-execFileSync('trunk', ['build', '--release', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
+execFileSync('bash', ['tests/tools/build.sh', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
 
 const sizes = { wasm: [0, 0], js: [0, 0], css: [0, 0] }
 for (const name of readdirSync(distDir)) {

@@ -56,7 +56,7 @@ step('building ipfs-pack (release)')
 execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'ipfs-pack'], { cwd: repoRoot, env, stdio: 'inherit' })
 const ipfsPack = path.join(repoRoot, 'target/release/ipfs-pack')
 step('building the app (release) into target/bench/dist')
-execFileSync('trunk', ['build', '--release', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
+execFileSync('bash', ['tests/tools/build.sh', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
 step('bundling ipfs-car 2.0.0 for the browser')
 execFileSync('esbuild', ['node_modules/ipfs-car-v2/index.js', '--bundle', '--format=iife', '--global-name=ipfsCar',
   `--outfile=${path.join(benchDir, 'ipfs-car.js')}`, '--log-level=warning'], { cwd: repoRoot, env, stdio: 'inherit' })
