@@ -7,9 +7,12 @@
 //! has it: measured in Chromium (`npm run bench`), it hashes several times
 //! faster than the sha2 crate compiled to wasm, and the leaf bytes then never
 //! enter wasm memory at all; the CAR refers to slices of the original Blob.
-//! Pages without WebCrypto (plain http off localhost) hash in wasm instead.
+//! Files of more than a few leaves are read and hashed by a pool of workers
+//! ([`hash_pool`]), one per core; smaller ones, and pages that cannot start
+//! workers, on the page's thread. Pages without WebCrypto (plain http off
+//! localhost) hash in wasm instead.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use cid::Cid;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -24,6 +27,10 @@ use crate::ipfs::car_split::{needs_split, plan_car_parts, MAX_PART_BYTES};
 use crate::ipfs::directory::{DirectoryError, DirectoryPlan};
 use crate::ipfs::file_importer::{DagLink, Emitted, FileImporter};
 use crate::ipfs::{Block, ImportProfile};
+
+mod hash_pool;
+
+use hash_pool::{workers_for_this_device, HashPool};
 
 /// Bytes read per step where the file is hashed in wasm: large enough that
 /// the per-read cost vanishes, small enough that a step takes milliseconds.
@@ -69,6 +76,9 @@ struct CarParts {
     /// The size of each section (length prefix, CID and data); section `i`
     /// is the JavaScript parts `2i` and `2i + 1`.
     sections: Vec<u64>,
+    /// Leaves already cut from the source by the hashing workers, by chunk
+    /// index, until they are placed.
+    sliced_leaves: HashMap<u64, Blob>,
 }
 
 impl CarParts {
@@ -77,6 +87,7 @@ impl CarParts {
             parts: Array::new(),
             bytes: 0,
             sections: Vec::new(),
+            sliced_leaves: HashMap::new(),
         }
     }
 
@@ -106,10 +117,15 @@ impl CarParts {
                 Emitted::Block(block) => self.push_block(&block),
                 Emitted::HashedLeaf { index, cid, size } => {
                     self.push_prefix(&cid, size);
-                    let start = index * chunk_size;
-                    let slice = source
-                        .slice_with_f64_and_f64(start as f64, (start + size) as f64)
-                        .map_err(|error| PackError::Read(describe(&error)))?;
+                    let slice = match self.sliced_leaves.remove(&index) {
+                        Some(slice) => slice,
+                        None => {
+                            let start = index * chunk_size;
+                            source
+                                .slice_with_f64_and_f64(start as f64, (start + size) as f64)
+                                .map_err(|error| PackError::Read(describe(&error)))?
+                        }
+                    };
                     self.parts.push(&slice);
                 }
             }
@@ -144,6 +160,22 @@ impl CarParts {
     }
 }
 
+/// Where the leaves are hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashing {
+    /// A worker per core for files of more than [`STRIPE_BYTES`], the
+    /// page's thread for smaller ones.
+    Auto,
+    /// The page's thread alone.
+    InPage,
+    /// This many workers, whatever the file's size (for `npm run bench`).
+    Workers(u32),
+}
+
+/// Bytes one worker reads and hashes per message: whole leaves of either
+/// profile (256 KiB or 1 MiB), and enough that a message's cost vanishes.
+const STRIPE_BYTES: u64 = 4 << 20;
+
 /// Packs `blob`; with `wrap_as`, inside a directory holding it under that
 /// name, so `ipfs://<root>/<name>` keeps the file name. `on_progress` gets
 /// (bytes hashed, total bytes) after every slice.
@@ -151,15 +183,40 @@ pub async fn pack_blob(
     blob: &Blob,
     wrap_as: Option<&str>,
     profile: ImportProfile,
+    on_progress: impl FnMut(u64, u64),
+) -> Result<PackedBlob, PackError> {
+    pack_blob_hashing(blob, wrap_as, profile, Hashing::Auto, on_progress).await
+}
+
+/// [`pack_blob`], hashing where `hashing` says.
+pub async fn pack_blob_hashing(
+    blob: &Blob,
+    wrap_as: Option<&str>,
+    profile: ImportProfile,
+    hashing: Hashing,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<PackedBlob, PackError> {
     let mut car = CarParts::new();
     on_progress(0, blob.size() as u64);
-    let file = match subtle_crypto() {
-        Some(subtle) => {
+    let workers = match hashing {
+        Hashing::Auto if blob.size() as u64 > STRIPE_BYTES => Some(workers_for_this_device()),
+        Hashing::Workers(count) => Some(count),
+        Hashing::Auto | Hashing::InPage => None,
+    };
+    let subtle = subtle_crypto();
+    // A page that cannot start workers (a policy without worker-src 'self',
+    // say) still packs, on its own thread.
+    let pool = workers
+        .filter(|_| subtle.is_some())
+        .and_then(|count| HashPool::start(count).ok());
+    let file = match (pool, subtle) {
+        (Some(pool), _) => {
+            import_with_pool(&pool, blob, profile, &mut car, &mut on_progress).await?
+        }
+        (None, Some(subtle)) => {
             import_with_webcrypto(&subtle, blob, profile, &mut car, &mut on_progress).await?
         }
-        None => import_in_wasm(blob, profile, &mut car, &mut on_progress).await?,
+        (None, None) => import_in_wasm(blob, profile, &mut car, &mut on_progress).await?,
     };
     let root = match wrap_as {
         Some(name) => {
@@ -256,6 +313,84 @@ async fn import_with_webcrypto(
     Ok(file)
 }
 
+/// The largest region a worker streams in one go: long streams read
+/// fastest, and regions of at most this size still share a large file's
+/// work out evenly.
+const MAX_REGION_BYTES: u64 = 64 << 20;
+
+async fn import_with_pool(
+    pool: &HashPool,
+    blob: &Blob,
+    profile: ImportProfile,
+    car: &mut CarParts,
+    on_progress: &mut impl FnMut(u64, u64),
+) -> Result<DagLink, PackError> {
+    let total = blob.size() as u64;
+    let leaf_bytes = profile.chunk_size as u64;
+    let stripe_bytes = (STRIPE_BYTES / leaf_bytes).max(1) * leaf_bytes;
+    // A region per worker, in whole stripes, unless the file is large.
+    let region_bytes = total
+        .div_ceil(pool.size() as u64)
+        .clamp(stripe_bytes, MAX_REGION_BYTES)
+        .next_multiple_of(stripe_bytes);
+    let mut importer = FileImporter::new(profile);
+    let mut emitted = Vec::new();
+    // Every region is sent at once: a stripe's promise is all the page
+    // holds until its digests arrive.
+    let mut hashing = VecDeque::new();
+    let mut region_start = 0;
+    while region_start < total {
+        let region_end = (region_start + region_bytes).min(total);
+        let worker = (region_start / region_bytes) as usize;
+        let stripes = pool.hash_region(
+            worker,
+            blob,
+            (region_start, region_end),
+            leaf_bytes,
+            stripe_bytes,
+        )?;
+        let mut stripe_start = region_start;
+        for stripe in stripes {
+            let stripe_end = (stripe_start + stripe_bytes).min(region_end);
+            hashing.push_back((stripe_start, stripe_end, stripe));
+            stripe_start = stripe_end;
+        }
+        region_start = region_end;
+    }
+    // Stripes are settled in file order, the order the tree needs.
+    while let Some((start, end, stripe)) = hashing.pop_front() {
+        let answer = JsFuture::from(stripe)
+            .await
+            .map_err(|error| PackError::Hash(describe(&error)))?;
+        let field =
+            |name: &str| Reflect::get(&answer, &JsValue::from_str(name)).unwrap_or_default();
+        let digests = Uint8Array::new(&field("digests")).to_vec();
+        let slices = Array::from(&field("slices"));
+        let leaves = (end - start).div_ceil(leaf_bytes);
+        if digests.len() as u64 != 32 * leaves || u64::from(slices.length()) != leaves {
+            return Err(PackError::Hash(format!(
+                "a hashing worker answered for {} leaves, with {} slices, instead of {leaves}",
+                digests.len() / 32,
+                slices.length()
+            )));
+        }
+        for ((leaf, digest), slice) in digests.chunks_exact(32).enumerate().zip(slices.iter()) {
+            let offset = start + leaf as u64 * leaf_bytes;
+            let cid = cid_v1_from_sha256_digest(RAW_CODEC, digest)
+                .ok_or_else(|| PackError::Hash("SHA-256 did not give 32 bytes".into()))?;
+            let size = leaf_bytes.min(end - offset);
+            let index = offset / leaf_bytes;
+            car.sliced_leaves.insert(index, slice.unchecked_into());
+            importer.push_hashed_leaf(index, cid, size, &mut emitted);
+        }
+        car.push_emitted(&mut emitted, blob, leaf_bytes)?;
+        on_progress(end, total);
+    }
+    let file = importer.finish_emitting(&mut emitted);
+    car.push_emitted(&mut emitted, blob, leaf_bytes)?;
+    Ok(file)
+}
+
 /// Leaves being hashed at once by WebCrypto.
 const MAX_DIGESTS_IN_FLIGHT: usize = 16;
 
@@ -344,15 +479,23 @@ fn describe(error: &JsValue) -> String {
 }
 
 /// The packer for pages and scripts:
-/// `await wasmBindings.packBlob(blob, wrapAs?, profile?, onProgress?)`
+/// `await wasmBindings.packBlob(blob, wrapAs?, profile?, onProgress?, hashWorkers?)`
 /// resolves to `{ root, file, car, carBytes, wasmMemoryBytes }`.
+/// `hashWorkers` is how many workers hash the leaves, 0 for the page's
+/// thread alone; without it, the app's own choice ([`Hashing::Auto`]).
 #[wasm_bindgen(js_name = packBlob)]
 pub async fn pack_blob_for_js(
     blob: Blob,
     wrap_as: Option<String>,
     profile: Option<String>,
     on_progress: Option<Function>,
+    hash_workers: Option<u32>,
 ) -> Result<JsValue, JsValue> {
+    let hashing = match hash_workers {
+        None => Hashing::Auto,
+        Some(0) => Hashing::InPage,
+        Some(count) => Hashing::Workers(count),
+    };
     let profile: ImportProfile = match profile {
         Some(name) => name
             .parse()
@@ -368,7 +511,7 @@ pub async fn pack_blob_for_js(
             );
         }
     };
-    let packed = pack_blob(&blob, wrap_as.as_deref(), profile, report)
+    let packed = pack_blob_hashing(&blob, wrap_as.as_deref(), profile, hashing, report)
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     let result = Object::new();

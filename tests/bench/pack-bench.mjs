@@ -1,5 +1,6 @@
 // `npm run bench`: packing throughput and memory, from one run.
-//   (a) Minty's wasm packer in headless Chromium
+//   (a) Minty's wasm packer in headless Chromium, hashing on the page's
+//       thread and in pools of 1, 2 and 4 workers
 //   (b) ipfs-car 2.0.0's packer, bundled for the browser, in the same Chromium
 //   (c) the native ipfs-pack CLI
 //   (d) `openssl dgst -sha256`, the floor set by hashing alone
@@ -88,7 +89,10 @@ const inBrowser = await page.evaluate(async () => {
     }
     return { seconds, value }
   }
-  const ours = await best(async () => (await window.wasmBindings.packBlob(blob, null, 'nft-storage', null)).root)
+  const ours = {}
+  for (const workers of [0, 1, 2, 4]) {
+    ours[workers] = await best(async () => (await window.wasmBindings.packBlob(blob, null, 'nft-storage', null, workers)).root)
+  }
   const theirs = await best(async () => {
     const car = new window.ipfsCar.CAREncoderStream([])
     let bytes = 0
@@ -102,7 +106,7 @@ const inBrowser = await page.evaluate(async () => {
   for (let offset = 0; offset < whole.length; offset += 262144) pieces.push(whole.subarray(offset, offset + 262144))
   const wasmSha = await best(async () => { for (const piece of pieces) window.wasmBindings.sha256Hex(piece) })
   const subtle = await best(async () => { for (const piece of pieces) await crypto.subtle.digest('SHA-256', piece) })
-  return { ours, theirs, wasmSha: wasmSha.seconds, subtle: subtle.seconds, bytes: blob.size }
+  return { ours, theirs, wasmSha: wasmSha.seconds, subtle: subtle.seconds, bytes: blob.size, cores: navigator.hardwareConcurrency }
 })
 
 const memory = await page.evaluate(async () => {
@@ -124,18 +128,21 @@ step('native peak memory for 1 GiB')
 const file1g = randomFile('random-1GiB.bin', 1024 * MiB)
 const nativePeak = peakMemoryMiB(ipfsPack, [file1g, '--no-wrap'])
 
-const a = mbps(inBrowser.bytes, inBrowser.ours.seconds)
 const b = mbps(inBrowser.bytes, inBrowser.theirs.seconds)
 const c = mbps(SIZE, native.seconds)
 const d = mbps(SIZE, openssl.seconds)
-const same = [inBrowser.ours.value, inBrowser.theirs.value, native.stdout].every((cid) => cid === native.stdout)
+const ours = Object.entries(inBrowser.ours).map(([workers, run]) => ({ workers: Number(workers), a: mbps(inBrowser.bytes, run.seconds), cid: run.value }))
+const same = [...ours.map((run) => run.cid), inBrowser.theirs.value].every((cid) => cid === native.stdout)
 const fmt = (x) => x.toFixed(1).padStart(8)
-console.log(`packing a 64 MiB random file, profile nft-storage (best of 3 each)`)
-console.log(`  (a) Minty wasm in Chromium        ${fmt(a)} MB/s`)
-console.log(`  (b) ipfs-car 2.0.0 in Chromium    ${fmt(b)} MB/s`)
-console.log(`  (c) ipfs-pack, native             ${fmt(c)} MB/s`)
-console.log(`  (d) openssl dgst -sha256          ${fmt(d)} MB/s`)
-console.log(`  a/b = ${(a / b).toFixed(2)}   a/d = ${(a / d).toFixed(2)}   root CIDs ${same ? 'agree' : 'DIFFER'}: ${native.stdout}`)
+console.log(`packing a 64 MiB random file, profile nft-storage (best of 3 each; Chromium reports ${inBrowser.cores} cores)`)
+for (const { workers, a } of ours) {
+  const where = workers === 0 ? 'on the page' : `in ${workers} worker${workers > 1 ? 's' : ''}`
+  console.log(`  (a) Minty, hashing ${where.padEnd(11)}   ${fmt(a)} MB/s   a/b = ${(a / b).toFixed(2)}   a/d = ${(a / d).toFixed(2)}`)
+}
+console.log(`  (b) ipfs-car 2.0.0 in Chromium      ${fmt(b)} MB/s`)
+console.log(`  (c) ipfs-pack, native               ${fmt(c)} MB/s`)
+console.log(`  (d) openssl dgst -sha256            ${fmt(d)} MB/s`)
+console.log(`  root CIDs ${same ? 'agree' : 'DIFFER'}: ${native.stdout}`)
 console.log(`SHA-256 over 256 KiB pieces in Chromium`)
 console.log(`  sha2 crate in wasm                ${fmt(mbps(inBrowser.bytes, inBrowser.wasmSha))} MB/s`)
 console.log(`  SubtleCrypto.digest, awaited      ${fmt(mbps(inBrowser.bytes, inBrowser.subtle))} MB/s`)

@@ -43,11 +43,11 @@ function reference (profile, size, seed) {
   }
 }
 
-async function packInPage (page, profile, size, seed) {
-  return page.evaluate(async ({ fillSource, profile, size, seed }) => {
+async function packInPage (page, profile, size, seed, hashWorkers) {
+  return page.evaluate(async ({ fillSource, profile, size, seed, hashWorkers }) => {
     const bytes = eval(fillSource)(size, seed) // eslint-disable-line no-eval
     const progress = []
-    const packed = await window.wasmBindings.packBlob(new Blob([bytes]), 'asset.bin', profile, (done, total) => progress.push([done, total]))
+    const packed = await window.wasmBindings.packBlob(new Blob([bytes]), 'asset.bin', profile, (done, total) => progress.push([done, total]), hashWorkers)
     const subtle = window.__realSubtle || crypto.subtle
     const digest = new Uint8Array(await subtle.digest('SHA-256', await packed.car.arrayBuffer()))
     return {
@@ -57,7 +57,7 @@ async function packInPage (page, profile, size, seed) {
       carSize: packed.car.size,
       progress
     }
-  }, { fillSource: FILL_SOURCE, profile, size, seed })
+  }, { fillSource: FILL_SOURCE, profile, size, seed, hashWorkers })
 }
 
 const CASES = [
@@ -73,7 +73,11 @@ describe('content addressing in the browser', () => {
   before(async () => ({ stack, browser } = await openSession()))
   after(() => closeSession({ stack, browser }))
 
-  for (const [hashing, hideWebCrypto] of [['WebCrypto', false], ['wasm', true]]) {
+  // Every path the packer can take: a pool of workers (forced here even for
+  // the tiny files, which the app itself hashes on the page), WebCrypto on
+  // the page's thread, and wasm where the page has no WebCrypto.
+  const PATHS = [['WebCrypto in 2 workers', false, 2], ['WebCrypto on the page', false, 0], ['wasm', true, 0]]
+  for (const [hashing, hideWebCrypto, hashWorkers] of PATHS) {
     it(`packs files exactly as ipfs-car does, hashing with ${hashing}`, async () => {
       const page = await openApp(browser, stack, { wallet: false })
       await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.packBlob)
@@ -87,7 +91,7 @@ describe('content addressing in the browser', () => {
       for (const [index, [profile, size]] of CASES.entries()) {
         if (hideWebCrypto && size > 4 << 20) continue
         const expected = reference(profile, size, index + 1)
-        const actual = await packInPage(page, profile, size, index + 1)
+        const actual = await packInPage(page, profile, size, index + 1, hashWorkers)
         const what = `${size} bytes, profile ${profile}, hashed with ${hashing}`
         assert.equal(actual.root, expected.root, `root CID of ${what}`)
         assert.equal(actual.carSha256, expected.carSha256, `CAR bytes of ${what}`)

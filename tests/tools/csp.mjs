@@ -47,6 +47,8 @@ export function policy ({ inlineScriptSources = [], loopbackOrigins = [] } = {})
     // unchecked ones come from the gateway; data: is how an SVG is drawn.
     `img-src 'self' blob: data: https: ${loopback}`,
     `media-src blob: https: ${loopback}`,
+    // The packer's hashing workers (public/hash-worker.js), and nothing else.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'"

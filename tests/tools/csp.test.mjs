@@ -30,7 +30,7 @@ describe('the Content-Security-Policy hook', () => {
     const policy = policyOf(html)
     assert.equal(directive(policy, 'script-src'), `script-src 'self' 'wasm-unsafe-eval' 'sha256-${hash}'`)
     assert.ok(policy.startsWith("default-src 'none'; "))
-    for (const expected of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "img-src 'self' blob: data: https: http://127.0.0.1:* http://localhost:*", 'media-src blob: https: http://127.0.0.1:* http://localhost:*']) {
+    for (const expected of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "connect-src 'self' https: http://127.0.0.1:* http://localhost:*", "img-src 'self' blob: data: https: http://127.0.0.1:* http://localhost:*", 'media-src blob: https: http://127.0.0.1:* http://localhost:*', "worker-src 'self'"]) {
       assert.ok(policy.split('; ').includes(expected), `${expected} in ${policy}`)
     }
     assert.ok(!html.includes('nonce'), html)
