@@ -109,6 +109,7 @@ impl GatewayPlan {
         self.gateways.get(self.current).map(String::as_str)
     }
 
+    #[cfg(test)]
     pub fn gateways(&self) -> &[String] {
         &self.gateways
     }

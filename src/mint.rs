@@ -57,9 +57,7 @@ pub enum MintStage {
     },
     /// The transaction was replaced in the wallet; finding what the
     /// replacement did.
-    Replaced {
-        hash: H256,
-    },
+    Replaced,
 }
 
 #[derive(Debug, Clone, Error)]
@@ -87,8 +85,6 @@ pub enum MintError {
         token_id: Option<U256>,
         transaction: Option<H256>,
     },
-    #[error("The files of this mint are no longer stored at {endpoint}: choose the file again to upload it.")]
-    UploadsGone { endpoint: String },
 }
 
 fn earlier_mint_sentence(token_id: Option<&U256>, transaction: Option<&H256>) -> String {
@@ -407,7 +403,7 @@ async fn follow_sent(
         .ok_or(MintError::NoTokenMinted(hash)),
         Settled::Reverted(reason) => Err(MintError::Reverted { hash, reason }),
         Settled::Replaced { nonce } => {
-            report(MintStage::Replaced { hash });
+            report(MintStage::Replaced);
             let filter = mints_to_owner_filter(contract, owner, sent.send_block);
             let transfers = read_until_answered(
                 || transfers_with_senders(filter.clone()),

@@ -45,6 +45,7 @@ impl NoticeState {
         }
     }
 
+    #[cfg(test)]
     pub fn settled(&self) -> bool {
         matches!(self, NoticeState::Mined { .. } | NoticeState::Failed { .. })
     }

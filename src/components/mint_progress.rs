@@ -22,7 +22,7 @@ fn describe(stage: &MintStage) -> (Cow<'static, str>, Option<(u64, u64)>) {
         MintStage::CheckingContract => ("Checking the contract…", None),
         MintStage::AwaitingSignature => ("Waiting for your signature in the wallet…", None),
         MintStage::Sent { .. } => ("Minting…", None),
-        MintStage::Replaced { .. } => (
+        MintStage::Replaced => (
             "The transaction was replaced in your wallet (sped up or cancelled); finding what the replacement did…",
             None,
         ),

@@ -77,13 +77,6 @@ pub fn answer_result(mut answer: Value) -> Result<Value, ChainError> {
     }
 }
 
-/// The bytes an `eth_call` returned (a hex string).
-pub fn call_result_bytes(result: Value) -> Result<Vec<u8>, ChainError> {
-    serde_json::from_value::<Bytes>(result)
-        .map(|bytes| bytes.to_vec())
-        .map_err(|_| ChainError::BadAnswer("the call's result is not hex data".into()))
-}
-
 /// A JSON-RPC error: a revert when it carries revert data (however deeply
 /// the wallet nested it), else the node's own code and message.
 pub fn error_from_rpc(code: i64, message: &str, data: Option<&Value>) -> ChainError {
@@ -157,14 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn a_result_is_read_as_bytes() {
-        let result = answer_result(json!({"jsonrpc": "2.0", "id": 1, "result": "0x00ff"}));
-        assert_eq!(call_result_bytes(result.unwrap()), Ok(vec![0, 255]));
-        assert_eq!(call_result_bytes(json!("0x")), Ok(vec![]));
-        assert!(matches!(
-            call_result_bytes(json!(12)),
-            Err(ChainError::BadAnswer(_))
-        ));
+    fn an_answer_without_a_result_is_refused() {
         assert!(matches!(
             answer_result(json!({"jsonrpc": "2.0", "id": 1})),
             Err(ChainError::BadAnswer(_))

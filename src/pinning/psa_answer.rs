@@ -41,11 +41,6 @@ impl Status {
             Status::Failed => "failed",
         }
     }
-
-    /// Whether the service is done with it, one way or the other.
-    pub fn is_final(self) -> bool {
-        matches!(self, Status::Pinned | Status::Failed)
-    }
 }
 
 /// What the app reads of a `PinStatus`.
