@@ -42,6 +42,8 @@ pub enum PackError {
     Read(String),
     #[error("the browser could not hash the file: {0}")]
     Hash(String),
+    #[error("a hashing worker stopped: {0}")]
+    HashWorkerStopped(String),
     #[error(transparent)]
     Directory(#[from] DirectoryError),
     #[error("the browser could not assemble the CAR: {0}")]
@@ -209,10 +211,29 @@ pub async fn pack_blob_hashing(
     let pool = workers
         .filter(|_| subtle.is_some())
         .and_then(|count| HashPool::start(count).ok());
-    let file = match (pool, subtle) {
-        (Some(pool), _) => {
-            import_with_pool(&pool, blob, profile, &mut car, &mut on_progress).await?
+    let pooled = match &pool {
+        Some(pool) => Some(import_with_pool(pool, blob, profile, &mut car, &mut on_progress).await),
+        None => None,
+    };
+    drop(pool);
+    let file = match (pooled, subtle) {
+        // The app's own choice of workers gives way to the page's thread when
+        // a worker stops (its script missing from a host, say): the file is
+        // still there, so the user loses nothing but time.
+        (Some(Err(PackError::HashWorkerStopped(reason))), Some(subtle))
+            if hashing == Hashing::Auto =>
+        {
+            web_sys::console::warn_1(
+                &format!(
+                    "Minty: hashing on the page instead, as a hashing worker stopped: {reason}"
+                )
+                .into(),
+            );
+            car = CarParts::new();
+            on_progress(0, blob.size() as u64);
+            import_with_webcrypto(&subtle, blob, profile, &mut car, &mut on_progress).await?
         }
+        (Some(pooled), _) => pooled?,
         (None, Some(subtle)) => {
             import_with_webcrypto(&subtle, blob, profile, &mut car, &mut on_progress).await?
         }
@@ -361,7 +382,10 @@ async fn import_with_pool(
     while let Some((start, end, stripe)) = hashing.pop_front() {
         let answer = JsFuture::from(stripe)
             .await
-            .map_err(|error| PackError::Hash(describe(&error)))?;
+            .map_err(|error| match pool.broken() {
+                Some(reason) => PackError::HashWorkerStopped(reason),
+                None => PackError::Hash(describe(&error)),
+            })?;
         let field =
             |name: &str| Reflect::get(&answer, &JsValue::from_str(name)).unwrap_or_default();
         let digests = Uint8Array::new(&field("digests")).to_vec();

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+use web_sys::{Blob, Event, MessageEvent, Worker};
 
 use super::{describe, PackError};
 
@@ -37,17 +37,21 @@ struct Settle {
 }
 
 type Waiting = Rc<RefCell<HashMap<u32, Settle>>>;
+type Broken = Rc<RefCell<Option<String>>>;
 
 struct PoolWorker {
     worker: Worker,
     waiting: Waiting,
     // Held so the handlers live as long as the worker.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 pub struct HashPool {
     workers: Vec<PoolWorker>,
+    /// Why a worker stopped (its script failed to load, or it crashed), once
+    /// one has.
+    broken: Broken,
     next_id: Cell<u32>,
     // Marks every stripe's promise as handled: after one stripe fails, the
     // rest are never awaited, and their rejections are no news.
@@ -58,11 +62,13 @@ impl HashPool {
     /// Starts `size` workers. Fails when the page cannot start workers at
     /// all; a worker script that fails to load rejects its first stripe.
     pub fn start(size: u32) -> Result<Self, PackError> {
+        let broken = Broken::default();
         let workers = (0..size.max(1))
-            .map(|_| PoolWorker::start())
+            .map(|_| PoolWorker::start(&broken))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             workers,
+            broken,
             next_id: Cell::new(0),
             ignore_rejection: Closure::new(|_| {}),
         })
@@ -70,6 +76,12 @@ impl HashPool {
 
     pub fn size(&self) -> usize {
         self.workers.len()
+    }
+
+    /// Why a worker stopped, if one has: then the pool is no use, unlike a
+    /// stripe the worker itself refused (a file that changed, say).
+    pub fn broken(&self) -> Option<String> {
+        self.broken.borrow().clone()
     }
 
     /// Sends `blob[start..end)` to worker number `worker` (modulo the
@@ -136,7 +148,7 @@ impl Drop for HashPool {
 }
 
 impl PoolWorker {
-    fn start() -> Result<Self, PackError> {
+    fn start(broken: &Broken) -> Result<Self, PackError> {
         let worker = Worker::new(WORKER_SCRIPT).map_err(|error| {
             PackError::Hash(format!(
                 "the browser could not start a hashing worker: {}",
@@ -152,14 +164,16 @@ impl PoolWorker {
         };
         let on_error = {
             let waiting = waiting.clone();
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-                // Also how a worker script that failed to load reports.
-                let message = event.message();
-                let reason = if message.is_empty() {
-                    format!("the hashing worker ({WORKER_SCRIPT}) failed to start")
-                } else {
-                    message
-                };
+            let broken = broken.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                // An uncaught error in the worker is an ErrorEvent with a
+                // message; a script that failed to load, a plain Event.
+                let reason = Reflect::get(&event, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|message| message.as_string())
+                    .filter(|message| !message.is_empty())
+                    .unwrap_or_else(|| format!("its script ({WORKER_SCRIPT}) did not load"));
+                broken.borrow_mut().get_or_insert_with(|| reason.clone());
                 fail(&waiting, &reason);
             })
         };

@@ -103,4 +103,27 @@ describe('content addressing in the browser', () => {
       await page.context().close()
     })
   }
+
+  it('packs on the page\'s thread when a host does not serve the hashing worker', async () => {
+    const page = await openApp(browser, stack, { wallet: false })
+    await page.route('**/hash-worker.js', (route) => route.fulfill({ status: 404, body: 'not here' }))
+    await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.packBlob)
+    const size = 5 * 1048576 + 3 // above the size the app gives to workers
+    const expected = reference('nft-storage', size, 41)
+    const actual = await packInPage(page, 'nft-storage', size, 41, undefined)
+    assert.equal(actual.root, expected.root)
+    assert.equal(actual.carSha256, expected.carSha256)
+    assert.deepEqual(actual.progress.at(-1), [size, size])
+    // Asked for workers outright, it says why they failed instead.
+    const refused = await page.evaluate(async () => {
+      try {
+        await window.wasmBindings.packBlob(new Blob([new Uint8Array(1024)]), null, 'nft-storage', null, 2)
+        return null
+      } catch (error) {
+        return String(error)
+      }
+    })
+    assert.match(refused ?? 'packed', /a hashing worker stopped: its script \(\/hash-worker\.js\) did not load/)
+    await page.context().close()
+  })
 })
