@@ -7,29 +7,30 @@
 //! has it: measured in Chromium (`npm run bench`), it hashes several times
 //! faster than the sha2 crate compiled to wasm, and the leaf bytes then never
 //! enter wasm memory at all; the CAR refers to slices of the original Blob.
-//! Files of more than a few leaves are read and hashed by a pool of workers
+//! Files of more than 4 MiB are read and hashed by a pool of workers
 //! ([`hash_pool`]), one per core; smaller ones, and pages that cannot start
 //! workers, on the page's thread. Pages without WebCrypto (plain http off
 //! localhost) hash in wasm instead.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use cid::Cid;
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use thiserror::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader, SubtleCrypto};
 
-use crate::ipfs::block::{cid_v1_from_sha256_digest, sha256_multihash, RAW_CODEC};
-use crate::ipfs::car::{car_header, car_section_prefix};
-use crate::ipfs::car_split::{needs_split, plan_car_parts, MAX_PART_BYTES};
+use crate::ipfs::block::{cid_v1_from_sha256_digest, RAW_CODEC};
 use crate::ipfs::directory::{DirectoryError, DirectoryPlan};
 use crate::ipfs::file_importer::{DagLink, Emitted, FileImporter};
-use crate::ipfs::{Block, ImportProfile};
+use crate::ipfs::ImportProfile;
 
+mod car_parts;
+mod for_scripts;
 mod hash_pool;
 
+use car_parts::CarParts;
 use hash_pool::{workers_for_this_device, HashPool};
 
 /// Bytes read per step where the file is hashed in wasm: large enough that
@@ -69,97 +70,6 @@ pub struct PackedBlob {
 pub struct CarPart {
     pub car: Blob,
     pub bytes: u64,
-}
-
-/// CAR sections gathered as JavaScript parts of a future `Blob`.
-struct CarParts {
-    parts: Array,
-    bytes: u64,
-    /// The size of each section (length prefix, CID and data); section `i`
-    /// is the JavaScript parts `2i` and `2i + 1`.
-    sections: Vec<u64>,
-    /// Leaves already cut from the source by the hashing workers, by chunk
-    /// index, until they are placed.
-    sliced_leaves: HashMap<u64, Blob>,
-}
-
-impl CarParts {
-    fn new() -> Self {
-        Self {
-            parts: Array::new(),
-            bytes: 0,
-            sections: Vec::new(),
-            sliced_leaves: HashMap::new(),
-        }
-    }
-
-    fn push_prefix(&mut self, cid: &Cid, data_length: u64) {
-        let prefix = car_section_prefix(cid, data_length);
-        let section = prefix.len() as u64 + data_length;
-        self.bytes += section;
-        self.sections.push(section);
-        self.parts.push(&Uint8Array::from(prefix.as_slice()));
-    }
-
-    fn push_block(&mut self, block: &Block) {
-        self.push_prefix(&block.cid, block.bytes.len() as u64);
-        self.parts.push(&Uint8Array::from(block.bytes.as_slice()));
-    }
-
-    /// Places emitted items; a leaf hashed by WebCrypto is a slice of the
-    /// source Blob, so its bytes are never copied.
-    fn push_emitted(
-        &mut self,
-        emitted: &mut Vec<Emitted>,
-        source: &Blob,
-        chunk_size: u64,
-    ) -> Result<(), PackError> {
-        for item in emitted.drain(..) {
-            match item {
-                Emitted::Block(block) => self.push_block(&block),
-                Emitted::HashedLeaf { index, cid, size } => {
-                    self.push_prefix(&cid, size);
-                    let slice = match self.sliced_leaves.remove(&index) {
-                        Some(slice) => slice,
-                        None => {
-                            let start = index * chunk_size;
-                            source
-                                .slice_with_f64_and_f64(start as f64, (start + size) as f64)
-                                .map_err(|error| PackError::Read(describe(&error)))?
-                        }
-                    };
-                    self.parts.push(&slice);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The whole CAR, and its parts when it is too large for one upload.
-    fn into_blobs(self, root: &Cid) -> Result<(Blob, u64, Vec<CarPart>), PackError> {
-        let header = car_header(std::slice::from_ref(root));
-        let header_bytes = header.len() as u64;
-        let car_bytes = self.bytes + header_bytes;
-        let assemble = |parts: &Array| {
-            parts.unshift(&Uint8Array::from(header.as_slice()));
-            Blob::new_with_u8_array_sequence(parts)
-                .map_err(|error| PackError::Assemble(describe(&error)))
-        };
-        let mut car_parts = Vec::new();
-        if needs_split(car_bytes) {
-            for sections in plan_car_parts(header_bytes, &self.sections, MAX_PART_BYTES) {
-                let bytes = header_bytes + self.sections[sections.clone()].iter().sum::<u64>();
-                let parts = self
-                    .parts
-                    .slice(2 * sections.start as u32, 2 * sections.end as u32);
-                car_parts.push(CarPart {
-                    car: assemble(&parts)?,
-                    bytes,
-                });
-            }
-        }
-        Ok((assemble(&self.parts)?, car_bytes, car_parts))
-    }
 }
 
 /// Where the leaves are hashed.
@@ -500,74 +410,4 @@ fn describe(error: &JsValue) -> String {
                 .as_string()
         })
         .unwrap_or_else(|| format!("{error:?}"))
-}
-
-/// The packer for pages and scripts:
-/// `await wasmBindings.packBlob(blob, wrapAs?, profile?, onProgress?, hashWorkers?)`
-/// resolves to `{ root, file, car, carBytes, wasmMemoryBytes }`.
-/// `hashWorkers` is how many workers hash the leaves, 0 for the page's
-/// thread alone; without it, the app's own choice ([`Hashing::Auto`]).
-#[wasm_bindgen(js_name = packBlob)]
-pub async fn pack_blob_for_js(
-    blob: Blob,
-    wrap_as: Option<String>,
-    profile: Option<String>,
-    on_progress: Option<Function>,
-    hash_workers: Option<u32>,
-) -> Result<JsValue, JsValue> {
-    let hashing = match hash_workers {
-        None => Hashing::Auto,
-        Some(0) => Hashing::InPage,
-        Some(count) => Hashing::Workers(count),
-    };
-    let profile: ImportProfile = match profile {
-        Some(name) => name
-            .parse()
-            .map_err(|e| JsValue::from_str(&format!("{e}")))?,
-        None => ImportProfile::default(),
-    };
-    let report = |done: u64, total: u64| {
-        if let Some(callback) = &on_progress {
-            let _ = callback.call2(
-                &JsValue::NULL,
-                &JsValue::from_f64(done as f64),
-                &JsValue::from_f64(total as f64),
-            );
-        }
-    };
-    let packed = pack_blob_hashing(&blob, wrap_as.as_deref(), profile, hashing, report)
-        .await
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let result = Object::new();
-    let set = |key: &str, value: JsValue| Reflect::set(&result, &JsValue::from_str(key), &value);
-    set("root", JsValue::from_str(&packed.root.to_string()))?;
-    set("file", JsValue::from_str(&packed.file.to_string()))?;
-    set("car", packed.car.into())?;
-    set("carBytes", JsValue::from_f64(packed.car_bytes as f64))?;
-    set("wasmMemoryBytes", JsValue::from_f64(wasm_memory_bytes()))?;
-    Ok(result.into())
-}
-
-/// SHA-256 of `bytes` as hex, with the same code every block goes through;
-/// exposed so `npm run bench` can weigh it against `SubtleCrypto.digest`.
-#[wasm_bindgen(js_name = sha256Hex)]
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    sha256_multihash(bytes)
-        .digest()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|memory| {
-            memory
-                .buffer()
-                .dyn_into::<js_sys::ArrayBuffer>()
-                .map(|b| b.byte_length() as f64)
-                .unwrap_or(0.0)
-        })
-        .unwrap_or(0.0)
 }
