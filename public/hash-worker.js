@@ -23,17 +23,24 @@ let queue = Promise.resolve()
 self.onmessage = ({ data }) => {
   queue = queue.then(() => hashRegion(data))
 }
+// A region that could not be received has no ids to answer: the uncaught
+// error reaches the page as the worker's error event, which marks the pool
+// stopped instead of leaving the page waiting forever.
+self.onmessageerror = () => {
+  throw new Error('a region could not be received')
+}
 
 async function hashRegion ({ ids, blob, start, end, leafBytes, stripeBytes }) {
+  let reader
+  let stripe = []
+  const answers = []
   try {
     const leavesPerStripe = stripeBytes / leafBytes
-    const answers = []
-    let stripe = []
     let slices = []
     let position = start
     let leaf = new Uint8Array(Math.min(leafBytes, end - position))
     let filled = 0
-    const reader = blob.slice(start, end).stream().getReader()
+    reader = blob.slice(start, end).stream().getReader()
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       const piece = next.value
       for (let at = 0; at < piece.length;) {
@@ -59,6 +66,10 @@ async function hashRegion ({ ids, blob, start, end, leafBytes, stripeBytes }) {
     if (position !== end) throw new Error(`read ${position - start} bytes of a ${end - start}-byte region: the file changed while it was read`)
     await Promise.all(answers)
   } catch (error) {
+    // The region is answered once, as failed; what is still under way is
+    // dropped quietly.
+    reader?.cancel().catch(() => {})
+    for (const pending of [...stripe, ...answers]) pending.catch(() => {})
     self.postMessage({ ids, error: String((error && error.message) || error) })
   }
 }

@@ -12,6 +12,7 @@
 //! workers, on the page's thread. Pages without WebCrypto (plain http off
 //! localhost) hash in wasm instead.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use cid::Cid;
@@ -84,9 +85,16 @@ pub enum Hashing {
     Workers(u32),
 }
 
-/// Bytes one worker reads and hashes per message: whole leaves of either
-/// profile (256 KiB or 1 MiB), and enough that a message's cost vanishes.
+/// Bytes of a worker's answer (a stripe of its region): whole leaves of
+/// either profile (256 KiB or 1 MiB), and enough that an answer's cost
+/// vanishes. Files up to this size are hashed on the page.
 const STRIPE_BYTES: u64 = 4 << 20;
+
+thread_local! {
+    /// Set once a worker has stopped in this page (its script missing from
+    /// the host, say), so later packs go straight to the page's thread.
+    static WORKERS_STOPPED: Cell<bool> = const { Cell::new(false) };
+}
 
 /// Packs `blob`; with `wrap_as`, inside a directory holding it under that
 /// name, so `ipfs://<root>/<name>` keeps the file name. `on_progress` gets
@@ -109,18 +117,24 @@ pub async fn pack_blob_hashing(
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<PackedBlob, PackError> {
     let mut car = CarParts::new();
-    on_progress(0, blob.size() as u64);
-    let workers = match hashing {
-        Hashing::Auto if blob.size() as u64 > STRIPE_BYTES => Some(workers_for_this_device()),
-        Hashing::Workers(count) => Some(count),
+    let total = blob.size() as u64;
+    on_progress(0, total);
+    let subtle = subtle_crypto();
+    let pool = match hashing {
+        Hashing::Auto if total > STRIPE_BYTES && subtle.is_some() && !WORKERS_STOPPED.get() => {
+            // No more workers than the file has stripes for; a page that
+            // cannot start workers at all still packs, on its own thread.
+            let useful = total.div_ceil(STRIPE_BYTES).min(u64::from(u32::MAX)) as u32;
+            HashPool::start(workers_for_this_device().min(useful)).ok()
+        }
+        Hashing::Workers(_) if subtle.is_none() => {
+            return Err(PackError::Hash(
+                "workers hash with WebCrypto, which this page does not have".into(),
+            ))
+        }
+        Hashing::Workers(count) => Some(HashPool::start(count)?),
         Hashing::Auto | Hashing::InPage => None,
     };
-    let subtle = subtle_crypto();
-    // A page that cannot start workers (a policy without worker-src 'self',
-    // say) still packs, on its own thread.
-    let pool = workers
-        .filter(|_| subtle.is_some())
-        .and_then(|count| HashPool::start(count).ok());
     let pooled = match &pool {
         Some(pool) => Some(import_with_pool(pool, blob, profile, &mut car, &mut on_progress).await),
         None => None,
@@ -133,6 +147,7 @@ pub async fn pack_blob_hashing(
         (Some(Err(PackError::HashWorkerStopped(reason))), Some(subtle))
             if hashing == Hashing::Auto =>
         {
+            WORKERS_STOPPED.set(true);
             web_sys::console::warn_1(
                 &format!(
                     "Minty: hashing on the page instead, as a hashing worker stopped: {reason}"
@@ -140,7 +155,7 @@ pub async fn pack_blob_hashing(
                 .into(),
             );
             car = CarParts::new();
-            on_progress(0, blob.size() as u64);
+            on_progress(0, total);
             import_with_webcrypto(&subtle, blob, profile, &mut car, &mut on_progress).await?
         }
         (Some(pooled), _) => pooled?,

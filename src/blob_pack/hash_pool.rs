@@ -59,11 +59,12 @@ pub struct HashPool {
 }
 
 impl HashPool {
-    /// Starts `size` workers. Fails when the page cannot start workers at
-    /// all; a worker script that fails to load rejects its first stripe.
+    /// Starts `size` workers (1 to [`MAX_WORKERS`]). Fails when the page
+    /// cannot start workers at all; a worker whose script fails to load
+    /// rejects every stripe sent to it, and marks the pool broken.
     pub fn start(size: u32) -> Result<Self, PackError> {
         let broken = Broken::default();
-        let workers = (0..size.max(1))
+        let workers = (0..size.clamp(1, MAX_WORKERS))
             .map(|_| PoolWorker::start(&broken))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
@@ -137,13 +138,15 @@ impl HashPool {
     }
 }
 
-impl Drop for HashPool {
+impl Drop for PoolWorker {
+    // Also runs for the workers already started when a later one fails to
+    // start. Whatever is still pending is no longer awaited.
     fn drop(&mut self) {
-        // Whatever is still pending is no longer awaited.
-        for worker in &self.workers {
-            worker.worker.terminate();
-            worker.waiting.borrow_mut().clear();
-        }
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.set_onmessageerror(None);
+        self.worker.terminate();
+        self.waiting.borrow_mut().clear();
     }
 }
 
@@ -166,19 +169,27 @@ impl PoolWorker {
             let waiting = waiting.clone();
             let broken = broken.clone();
             Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                // Handled here, so not reported again on the page.
+                event.prevent_default();
                 // An uncaught error in the worker is an ErrorEvent with a
-                // message; a script that failed to load, a plain Event.
-                let reason = Reflect::get(&event, &JsValue::from_str("message"))
-                    .ok()
-                    .and_then(|message| message.as_string())
-                    .filter(|message| !message.is_empty())
-                    .unwrap_or_else(|| format!("its script ({WORKER_SCRIPT}) did not load"));
+                // message; a script that failed to load, a plain Event; an
+                // answer that could not be received, a `messageerror`.
+                let reason = if event.type_() == "messageerror" {
+                    "an answer from it could not be received".to_owned()
+                } else {
+                    Reflect::get(&event, &JsValue::from_str("message"))
+                        .ok()
+                        .and_then(|message| message.as_string())
+                        .filter(|message| !message.is_empty())
+                        .unwrap_or_else(|| format!("its script ({WORKER_SCRIPT}) did not load"))
+                };
                 broken.borrow_mut().get_or_insert_with(|| reason.clone());
                 fail(&waiting, &reason);
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Self {
             worker,
             waiting,

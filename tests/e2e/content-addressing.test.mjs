@@ -104,6 +104,21 @@ describe('content addressing in the browser', () => {
     })
   }
 
+  it('packs a file of several regions in one worker exactly as ipfs-car does', async () => {
+    // Over 64 MiB, one worker gets two regions: its queue must keep them,
+    // and the page must settle their stripes, in file order.
+    const page = await openApp(browser, stack, { wallet: false })
+    await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.packBlob)
+    const size = 64 * 1048576 + 3 * 262144 + 5
+    const expected = reference('nft-storage', size, 43)
+    const actual = await packInPage(page, 'nft-storage', size, 43, 1)
+    assert.equal(actual.root, expected.root)
+    assert.equal(actual.carSha256, expected.carSha256)
+    assert.equal(actual.carBytes, actual.carSize)
+    assert.ok(actual.progress.every(([done], i, all) => i === 0 || done >= all[i - 1][0]), 'progress only grows')
+    await page.context().close()
+  })
+
   it('packs on the page\'s thread when a host does not serve the hashing worker', async () => {
     const page = await openApp(browser, stack, { wallet: false })
     await page.route('**/hash-worker.js', (route) => route.fulfill({ status: 404, body: 'not here' }))

@@ -41,6 +41,16 @@ export const STORAGE_TOKEN = 'test-token'
 
 export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minty-e2e-'))
+  // Anvil's state and every upload live here, up to gigabytes a story. A
+  // service that outlived its kill may still be writing: warn, never hide
+  // the error the story itself is failing with.
+  const removeDataDir = () => {
+    try {
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 })
+    } catch (error) {
+      console.warn(`could not remove ${dataDir}: ${error.message}`)
+    }
+  }
   const args = [
     'up', '--fresh', '--data-dir', dataDir,
     '--anvil-port', String(ports.anvil),
@@ -111,14 +121,14 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
       child.stdout.unpipe(log)
       child.stderr.unpipe(log)
       log.end()
-      // Anvil's state and every upload live here, up to gigabytes a story.
-      rmSync(dataDir, { recursive: true, force: true })
+      removeDataDir()
     }
   }
 
   const deadline = Date.now() + STACK_START_TIMEOUT_MS
   while (Date.now() < deadline) {
     if (exited) {
+      await stack.stop()
       throw new Error(`the local stack exited (${JSON.stringify(exited)}):\n${tail(logPath)}`)
     }
     if (await appIsServed(stack.appUrl)) return stack
