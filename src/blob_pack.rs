@@ -135,11 +135,12 @@ pub async fn pack_blob_hashing(
         Hashing::Workers(count) => Some(HashPool::start(count)?),
         Hashing::Auto | Hashing::InPage => None,
     };
-    let pooled = match &pool {
-        Some(pool) => Some(import_with_pool(pool, blob, profile, &mut car, &mut on_progress).await),
+    let pooled = match pool {
+        Some(pool) => {
+            Some(import_with_pool(&pool, blob, profile, &mut car, &mut on_progress).await)
+        }
         None => None,
     };
-    drop(pool);
     let file = match (pooled, subtle) {
         // The app's own choice of workers gives way to the page's thread when
         // a worker stops (its script missing from a host, say): the file is
