@@ -64,7 +64,7 @@ pub enum MintStage {
 pub enum MintError {
     #[error(transparent)]
     Form(#[from] MintFormError),
-    #[error("The file could not be prepared: {0}")]
+    #[error("The file could not be prepared ({0}): choose it again and retry.")]
     Pack(String),
     #[error("The file name \"{name}\" cannot be part of an IPFS address ({reason}): rename the file and try again.")]
     FileName { name: String, reason: UriError },
