@@ -105,8 +105,8 @@ describe('content addressing in the browser', () => {
   }
 
   it('packs a file of several regions in one worker exactly as ipfs-car does', async () => {
-    // Over 64 MiB, one worker gets two regions: its queue must keep them,
-    // and the page must settle their stripes, in file order.
+    // Over 64 MiB, one worker gets two regions, and the page must settle
+    // their stripes in file order.
     const page = await openApp(browser, stack, { wallet: false })
     await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.packBlob)
     const size = 64 * 1048576 + 3 * 262144 + 5
