@@ -4,14 +4,15 @@
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, Lazy,
 };
 
 use crate::components::{TransactionNotices, WalletStatus};
 use crate::jobs::provide_jobs;
-use crate::pages::{
-    AllTokens, Home, Mint, NotFound, OwnerTokens, SettingsPage, TokenPage, Uploads,
+use crate::pages::lazy::{
+    AllTokensRoute, MintRoute, OwnerTokensRoute, SettingsRoute, TokenRoute, UploadsRoute,
 };
+use crate::pages::{Home, NotFound};
 use crate::settings::{
     edit::Edit,
     local_storage::{self, SaveError},
@@ -68,12 +69,12 @@ pub fn App() -> impl IntoView {
                 <TransactionNotices />
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/mint") view=Mint />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/token/:id") view=TokenPage />
-                    <Route path=path!("/tokens") view=AllTokens />
-                    <Route path=path!("/owner/:address") view=OwnerTokens />
-                    <Route path=path!("/uploads") view=Uploads />
+                    <Route path=path!("/mint") view={Lazy::<MintRoute>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("/token/:id") view={Lazy::<TokenRoute>::new()} />
+                    <Route path=path!("/tokens") view={Lazy::<AllTokensRoute>::new()} />
+                    <Route path=path!("/owner/:address") view={Lazy::<OwnerTokensRoute>::new()} />
+                    <Route path=path!("/uploads") view={Lazy::<UploadsRoute>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -2,6 +2,7 @@
 
 pub mod gallery;
 pub mod home;
+pub(crate) mod lazy;
 pub mod mint;
 pub mod not_found;
 pub mod settings;

@@ -22,6 +22,18 @@ pub async fn pack_blob_for_js(
     on_progress: Option<Function>,
     hash_workers: Option<u32>,
 ) -> Result<JsValue, JsValue> {
+    pack_for_script(blob, wrap_as, profile, on_progress, hash_workers).await
+}
+
+/// A split point: the packer loads with the first call, not with the app.
+#[leptos::lazy]
+async fn pack_for_script(
+    blob: Blob,
+    wrap_as: Option<String>,
+    profile: Option<String>,
+    on_progress: Option<Function>,
+    hash_workers: Option<u32>,
+) -> Result<JsValue, JsValue> {
     let hashing = match hash_workers {
         None => Hashing::Auto,
         Some(0) => Hashing::InPage,

@@ -130,6 +130,8 @@ fn set_phase(
     });
 }
 
+/// A split point: the archive builder loads with the first archive.
+#[lazy]
 async fn follow(
     archives: RwSignal<BTreeMap<String, ArchiveEntry>>,
     running: StoredValue<BTreeMap<String, ActionAbortHandle>>,

@@ -204,6 +204,13 @@ fn remember(
     Ok(deployed)
 }
 
+/// The deploy's data: the contract's creation bytecode (23 kB) and its
+/// constructor arguments. A split point, so that only a deploy loads them.
+#[lazy]
+fn creation_data(name: String, symbol: String) -> Result<Vec<u8>, AbiError> {
+    deploy_data(&name, &symbol)
+}
+
 async fn deploy(
     chain_id: u64,
     account: &str,
@@ -215,7 +222,7 @@ async fn deploy(
         chain_id,
         from: account.to_owned(),
         to: None,
-        data: deploy_data(name.trim(), symbol.trim())?,
+        data: creation_data(name.trim().to_owned(), symbol.trim().to_owned()).await?,
     };
     report(DeployStage::AwaitingSignature);
     let send_block = block_number()

@@ -3,6 +3,8 @@
 //! step is written to the mint journal, and on load the job resumes what a
 //! reload interrupted.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use crate::components::transaction_notices::NoticeSource;
@@ -110,7 +112,9 @@ impl MintJob {
                 };
                 let outcome = match run {
                     MintRun::New(request, cancel) => {
-                        run_new(request, cancel, report).await.map(Some)
+                        run_new(request, cancel, Rc::new(report.clone()))
+                            .await
+                            .map(Some)
                     }
                     MintRun::Resume(records) => resume(records, waiting, report).await,
                     MintRun::Send(record) => {
@@ -245,11 +249,16 @@ impl MintJob {
     }
 }
 
+/// A new mint, from the contract check to the receipt. A split point: the
+/// packer, the storage providers and the upload machinery load with the
+/// first mint, not with the app.
+#[lazy]
 async fn run_new(
     request: MintRequest,
     cancel: AbortSignal,
-    report: impl Fn(MintStage) + Clone + 'static,
+    report: Rc<dyn Fn(MintStage)>,
 ) -> Result<MintedToken, MintError> {
+    let report = move |stage| report(stage);
     let MintRequest {
         file,
         preview,

@@ -130,7 +130,9 @@ impl PinJob {
     }
 }
 
-/// One request, from `POST /pins` to `pinned` or `failed`.
+/// One request, from `POST /pins` to `pinned` or `failed`. A split point:
+/// the Pinning Services client loads with the first pin.
+#[lazy]
 async fn follow(pins: RwSignal<BTreeMap<PinKey, PinEntry>>, task: PinTask) {
     let PinTask { service, target } = task;
     let key = PinKey {

@@ -1,17 +1,14 @@
-// trunk's post-build hook (Trunk.toml): writes the app's
-// Content-Security-Policy into the built index.html, so every build carries
-// it, `trunk serve` and `trunk build --release` alike. It is a <meta>, which
-// any static host serves; the hash of each inline script trunk wrote (its
-// loader) is computed here, after the build, since it names hashed files.
+// The app's Content-Security-Policy, which the build hook (app-build.mjs)
+// writes into the built index.html, so every build carries it, `trunk serve`
+// and `trunk build --release` alike. It is a <meta>, which any static host
+// serves; the hash of each inline script (the app's loader) is computed
+// after the build, since the loader names hashed files.
 //
 // The CSP is the second layer. The first is that nothing from a gateway
 // becomes a document of the app's origin (src/nft/media.rs, blob_media_type):
 // in Chromium, an SVG opened from a blob: URL in a new tab ran its script
 // even under a page CSP.
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 // trunk writes this into nonce attributes (`create_nonce`); `trunk serve`
 // replaces it with a fresh nonce in each answer.
@@ -100,18 +97,4 @@ export function sealPage (html, { loopbackOrigins: origins = [] } = {}) {
     })
   const content = policy({ inlineScriptSources: [...new Set(sources)], loopbackOrigins: origins })
   return sealed.replace(marker, `<meta http-equiv="Content-Security-Policy" content="${content}">`)
-}
-
-// As the hook: seal the staged index.html in place.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try {
-    const staging = process.env.TRUNK_STAGING_DIR
-    if (!staging) throw new Error('run by trunk as a post_build hook (TRUNK_STAGING_DIR is not set)')
-    const page = path.join(staging, 'index.html')
-    const html = readFileSync(page, 'utf8')
-    writeFileSync(page, sealPage(html, { loopbackOrigins: loopbackOrigins(process.env) }))
-  } catch (error) {
-    console.error(`csp: ${error.message}`)
-    process.exit(1)
-  }
 }

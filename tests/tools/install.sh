@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 TRUNK_VERSION=0.21.14
-# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock, or trunk tries
-# to download one, which fails offline.
+# The split step of the app's build (tests/tools/app-build.mjs).
+WASM_SPLIT_VERSION=0.2.4
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock: the glue it
+# writes must match the library the app was built with.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -44,6 +46,12 @@ done
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION (about 12 minutes on 2 cores)"
   cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# It has no --version: cargo's list of installed crates says which it is.
+if ! command -v wasm-split-cli >/dev/null 2>&1 || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 3 minutes)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then

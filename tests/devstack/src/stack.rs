@@ -204,17 +204,10 @@ fn start_trunk(options: &StackOptions, presets: &[(&'static str, String)]) -> Re
         tools.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    // The release bundle's flag (tests/tools/build.sh), so the stack and the
-    // e2e stories run the configuration that ships.
-    let rustflags = format!(
-        "{} --cfg erase_components",
-        std::env::var("RUSTFLAGS").unwrap_or_default()
-    );
     let mut command = Command::new("trunk");
     command
         .current_dir(&root)
         .env("PATH", path)
-        .env("RUSTFLAGS", rustflags)
         .envs(presets.iter().map(|(k, v)| (*k, v.as_str())))
         .args([
             "serve",
