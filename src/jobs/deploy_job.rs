@@ -2,6 +2,8 @@
 //! contract that is already on the chain. On success the address is saved
 //! in Settings for that chain, whatever page is showing by then.
 
+use std::rc::Rc;
+
 use ethers_core::types::{Address, H256};
 use ethers_core::utils::get_contract_address;
 use leptos::prelude::*;
@@ -129,7 +131,16 @@ impl DeployJob {
                         account,
                         name,
                         symbol,
-                    } => deploy(*chain_id, account, name, symbol, report).await,
+                    } => {
+                        deploy(
+                            *chain_id,
+                            account.clone(),
+                            name.clone(),
+                            symbol.clone(),
+                            Rc::new(report),
+                        )
+                        .await
+                    }
                     DeployRequest::Existing { chain_id, address } => {
                         adopt(*chain_id, *address, report).await
                     }
@@ -204,25 +215,22 @@ fn remember(
     Ok(deployed)
 }
 
-/// The deploy's data: the contract's creation bytecode (23 kB) and its
-/// constructor arguments. A split point, so that only a deploy loads them.
+/// A split point: the contract's creation bytecode (23 kB) and the code
+/// that sends and follows it load with the first deploy.
 #[lazy]
-fn creation_data(name: String, symbol: String) -> Result<Vec<u8>, AbiError> {
-    deploy_data(&name, &symbol)
-}
-
 async fn deploy(
     chain_id: u64,
-    account: &str,
-    name: &str,
-    symbol: &str,
-    report: impl Fn(DeployStage) + Clone,
+    account: String,
+    name: String,
+    symbol: String,
+    report: Rc<dyn Fn(DeployStage)>,
 ) -> Result<Deployed, DeployError> {
+    let report = move |stage| report(stage);
     let request = TransactionRequest {
         chain_id,
         from: account.to_owned(),
         to: None,
-        data: creation_data(name.trim().to_owned(), symbol.trim().to_owned()).await?,
+        data: deploy_data(name.trim(), symbol.trim())?,
     };
     report(DeployStage::AwaitingSignature);
     let send_block = block_number()

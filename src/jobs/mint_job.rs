@@ -116,13 +116,10 @@ impl MintJob {
                             .await
                             .map(Some)
                     }
-                    MintRun::Resume(records) => resume(records, waiting, report).await,
+                    MintRun::Resume(records) => resume(records, waiting, Rc::new(report)).await,
                     MintRun::Send(record) => {
-                        let mut record = *record;
                         waiting.update(|list| list.retain(|w| w.record.id != record.id));
-                        send_mint(&mut record, &journal_store::save, report)
-                            .await
-                            .map(Some)
+                        send_stored(*record, Rc::new(report)).await.map(Some)
                     }
                 };
                 follower.finished(&outcome).await;
@@ -360,14 +357,31 @@ fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
     })
 }
 
+/// Sends a record whose files are stored. A split point, as
+/// [`run_new`] is.
+#[lazy]
+async fn send_stored(
+    record: MintRecord,
+    report: Rc<dyn Fn(MintStage)>,
+) -> Result<MintedToken, MintError> {
+    let mut record = record;
+    send_mint(&mut record, &journal_store::save, move |stage| {
+        report(stage)
+    })
+    .await
+}
+
 /// Picks up records a reload interrupted: a sent transaction is watched,
 /// never sent again; a record that was at the wallet is looked for on the
-/// chain first; the rest wait for the creator.
+/// chain first; the rest wait for the creator. A split point: a visit
+/// with nothing to resume never loads it.
+#[lazy]
 async fn resume(
     records: Vec<MintRecord>,
     waiting: RwSignal<Vec<WaitingMint>>,
-    report: impl Fn(MintStage) + Clone,
+    report: Rc<dyn Fn(MintStage)>,
 ) -> Result<Option<MintedToken>, MintError> {
+    let report = move |stage| report(stage);
     let mut minted = None;
     let wallet_chain = read_chain_id().await.ok();
     for mut record in records {

@@ -4,6 +4,8 @@
 //! before the wallet asks the user to sign anything.
 
 use ethers_core::types::{Address, H256};
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use thiserror::Error;
 
@@ -88,7 +90,7 @@ impl TransferJob {
                     }
                     stage.set(Some(next));
                 };
-                let outcome = transfer(&request, report).await;
+                let outcome = transfer(request.clone(), Rc::new(report)).await;
                 follower.finished(&outcome).await;
                 stage.set(None);
                 match outcome {
@@ -128,10 +130,13 @@ impl TransferJob {
     }
 }
 
+/// A split point: the transfer's code loads with the first transfer.
+#[lazy]
 async fn transfer(
-    request: &TransferRequest,
-    report: impl Fn(TransferStage) + Clone,
+    request: TransferRequest,
+    report: Rc<dyn Fn(TransferStage)>,
 ) -> Result<Transferred, TransferError> {
+    let report = move |stage| report(stage);
     let from: Address = request
         .account
         .parse()

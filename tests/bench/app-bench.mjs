@@ -1,5 +1,7 @@
 // `npm run bench:app`: what a visitor downloads and waits for.
-//   - first-load transfer size of the release build (wasm + JS, gzip -9)
+//   - first-load transfer of the release build: the wasm and JS the browser
+//     fetches to show the start page (gzip -9), beside what opening the mint
+//     page adds and the whole app, every split module included
 //   - time to first render in headless Chromium (median of 5 cold loads)
 //   - time from "Mint" to the token id shown, for a 1 MiB file, on the
 //     local stack (median of 3)
@@ -24,13 +26,29 @@ const step = (message) => console.error(`--> ${message}`)
 step('building the app (release) into target/bench/dist')
 execFileSync('bash', ['tests/tools/build.sh', '--dist', distDir], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
 
-const sizes = { wasm: [0, 0], js: [0, 0], css: [0, 0] }
-for (const name of readdirSync(distDir)) {
-  const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null
-  if (!kind) continue
-  const bytes = readFileSync(path.join(distDir, name))
-  sizes[kind][0] += bytes.length
-  sizes[kind][1] += gzipSync(bytes, { level: 9 }).length
+/// Raw and gzip -9 bytes of the given dist files, by kind.
+function weigh (names) {
+  const sizes = { wasm: [0, 0], js: [0, 0], css: [0, 0] }
+  for (const name of names) {
+    const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null
+    if (!kind) continue
+    const bytes = readFileSync(path.join(distDir, name))
+    sizes[kind][0] += bytes.length
+    sizes[kind][1] += gzipSync(bytes, { level: 9 }).length
+  }
+  return sizes
+}
+const everyFile = readdirSync(distDir, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => path.relative(distDir, path.join(entry.parentPath, entry.name)))
+// The dist files a page fetched, by the paths of its responses.
+const fetchedFiles = (page) => {
+  const names = new Set()
+  page.on('response', (response) => {
+    const name = decodeURIComponent(new URL(response.url()).pathname).slice(1)
+    if (everyFile.includes(name)) names.add(name)
+  })
+  return names
 }
 
 step('time to first render')
@@ -45,16 +63,27 @@ const server = http.createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const browser = await launchBrowser()
 const renders = []
+let firstLoad, mintPageAdds
 for (let run = 0; run < 5; run++) {
   const context = await browser.newContext()
   const page = await context.newPage()
+  const fetched = fetchedFiles(page)
   await page.goto(`http://127.0.0.1:${server.address().port}/`)
   await page.waitForSelector('[data-testid="config-chain"]')
   // From navigation start to the first app-rendered element in the DOM.
   renders.push(await page.evaluate(() => performance.now()))
+  if (run === 0) {
+    firstLoad = [...fetched]
+    await page.getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('mint-file').waitFor()
+    mintPageAdds = [...fetched].filter((name) => !firstLoad.includes(name))
+  }
   await context.close()
 }
 server.close()
+const sizes = weigh(firstLoad)
+const mintSizes = weigh(mintPageAdds)
+const allSizes = weigh(everyFile)
 
 step('minting a 1 MiB file on the local stack')
 const stack = await startStack()
@@ -100,11 +129,13 @@ try {
 }
 
 const kb = (bytes) => (bytes / 1000).toFixed(1).padStart(7)
-console.log('first-load transfer, release build (raw / gzip -9)')
+console.log(`first-load transfer, release build: the ${firstLoad.length} files the start page fetched (raw / gzip -9)`)
 console.log(`  wasm   ${kb(sizes.wasm[0])} kB / ${kb(sizes.wasm[1])} kB`)
 console.log(`  js     ${kb(sizes.js[0])} kB / ${kb(sizes.js[1])} kB`)
 console.log(`  css    ${kb(sizes.css[0])} kB / ${kb(sizes.css[1])} kB`)
 console.log(`  wasm + js, gzip: ${kb(sizes.wasm[1] + sizes.js[1])} kB (target 250 kB)`)
+console.log(`opening the mint page then fetches ${mintPageAdds.length} more files: wasm + js, gzip: ${kb(mintSizes.wasm[1] + mintSizes.js[1])} kB`)
+console.log(`the whole app, every split module: wasm + js, gzip: ${kb(allSizes.wasm[1] + allSizes.js[1])} kB in ${everyFile.filter((name) => /\.(wasm|js)$/.test(name)).length} files`)
 console.log(`time to first render, headless Chromium, loopback: median ${median(renders).toFixed(0)} ms (runs: ${renders.map((ms) => ms.toFixed(0)).join(', ')})`)
 console.log(`"Mint" to token id, 1 MiB file, local stack: median ${median(mints)} ms (runs: ${mints.join(', ')})`)
 const galleryRun = gallery[0]

@@ -28,6 +28,26 @@ describe('foundation: the app on the local stack', () => {
     await page.context().close()
   })
 
+  it('loads a page\'s code when it is first opened: the start page fetches none of the mint page\'s', async () => {
+    const page = await openApp(browser, stack)
+    const fetched = []
+    page.on('response', (response) => {
+      if (response.url().endsWith('.wasm')) fetched.push({ name: new URL(response.url()).pathname.split('/').pop(), status: response.status() })
+    })
+    await page.goto(stack.appUrl + '/')
+    await page.getByTestId('config-chain').waitFor()
+    const onStart = fetched.map(({ name }) => name)
+    assert.ok(onStart.includes('minty_bg.wasm'), onStart.join(', '))
+    assert.ok(!onStart.some((name) => name.startsWith('split_')), `the start page fetched ${onStart.join(', ')}`)
+    await page.getByRole('link', { name: 'Mint', exact: true }).click()
+    await page.getByTestId('mint-file').waitFor()
+    const mintModule = fetched.find(({ name }) => name.startsWith('split___mint_route_view'))
+    assert.ok(mintModule, `opening the mint page fetched ${fetched.map(({ name }) => name).join(', ')}`)
+    assert.equal(mintModule.status, 200)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
   it('runs under its Content-Security-Policy: a script slipped into the page does not run', async () => {
     const response = await fetch(stack.appUrl + '/')
     assert.equal(response.headers.get('referrer-policy'), 'no-referrer')
