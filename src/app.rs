@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, Lazy,
+    path,
 };
 
 use crate::components::{TransactionNotices, WalletStatus};
@@ -69,12 +69,12 @@ pub fn App() -> impl IntoView {
                 <TransactionNotices />
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/mint") view={Lazy::<MintRoute>::new()} />
-                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
-                    <Route path=path!("/token/:id") view={Lazy::<TokenRoute>::new()} />
-                    <Route path=path!("/tokens") view={Lazy::<AllTokensRoute>::new()} />
-                    <Route path=path!("/owner/:address") view={Lazy::<OwnerTokensRoute>::new()} />
-                    <Route path=path!("/uploads") view={Lazy::<UploadsRoute>::new()} />
+                    <Route path=path!("/mint") view=MintRoute />
+                    <Route path=path!("/settings") view=SettingsRoute />
+                    <Route path=path!("/token/:id") view=TokenRoute />
+                    <Route path=path!("/tokens") view=AllTokensRoute />
+                    <Route path=path!("/owner/:address") view=OwnerTokensRoute />
+                    <Route path=path!("/uploads") view=UploadsRoute />
                 </Routes>
             </main>
         </Router>

@@ -1,35 +1,63 @@
 //! The screens that are not the start page load their code on first visit.
 //!
-//! Each `#[lazy_route]` view below is a split point: the build's
-//! split step (tests/tools/app-build.mjs) moves the code only it reaches
-//! into a wasm file of its own, fetched when the router first needs it.
+//! Each `#[lazy]` function below is a split point: the build's split step
+//! (tests/tools/app-build.mjs) moves the code only it reaches into a wasm
+//! file of its own, fetched when the page is first opened. Until it
+//! arrives, the page says it is loading, so a slow network never shows an
+//! empty page.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
 
 use super::{AllTokens, Mint, OwnerTokens, SettingsPage, TokenPage, Uploads};
 
 macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        #[derive(Clone, Copy)]
-        pub(crate) struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+    ($(#[$doc:meta])* $route:ident, $load:ident, $page:ident) => {
+        $(#[$doc])*
+        #[component]
+        pub(crate) fn $route() -> impl IntoView {
+            view! {
+                <Suspense fallback=|| view! { <PageLoading /> }>{Suspend::new($load())}</Suspense>
             }
+        }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
+        #[lazy]
+        fn $load() -> AnyView {
+            view! { <$page /> }.into_any()
         }
     };
 }
 
-lazy_page!(MintRoute, Mint);
-lazy_page!(SettingsRoute, SettingsPage);
-lazy_page!(TokenRoute, TokenPage);
-lazy_page!(AllTokensRoute, AllTokens);
-lazy_page!(OwnerTokensRoute, OwnerTokens);
-lazy_page!(UploadsRoute, Uploads);
+lazy_page!(
+    /// `/mint`, with the packer's and the storage providers' code.
+    MintRoute, load_mint, Mint
+);
+lazy_page!(
+    /// `/settings`.
+    SettingsRoute, load_settings, SettingsPage
+);
+lazy_page!(
+    /// `/token/:id`, with the verified reader of IPFS content.
+    TokenRoute, load_token, TokenPage
+);
+lazy_page!(
+    /// `/tokens`.
+    AllTokensRoute, load_all_tokens, AllTokens
+);
+lazy_page!(
+    /// `/owner/:address`.
+    OwnerTokensRoute, load_owner_tokens, OwnerTokens
+);
+lazy_page!(
+    /// `/uploads`.
+    UploadsRoute, load_uploads, Uploads
+);
+
+/// What a page shows while its code is fetched.
+#[component]
+fn PageLoading() -> impl IntoView {
+    view! {
+        <section class="card" aria-busy="true" data-testid="page-loading">
+            <h1>"Loading…"</h1>
+        </section>
+    }
+}

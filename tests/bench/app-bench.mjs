@@ -75,7 +75,7 @@ for (let run = 0; run < 5; run++) {
   if (run === 0) {
     firstLoad = [...fetched]
     await page.getByRole('link', { name: 'Mint', exact: true }).click()
-    await page.getByTestId('mint-file').waitFor()
+    await page.getByRole('heading', { name: 'Mint an NFT' }).waitFor()
     mintPageAdds = [...fetched].filter((name) => !firstLoad.includes(name))
   }
   await context.close()
