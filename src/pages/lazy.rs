@@ -57,7 +57,7 @@ lazy_page!(
 fn PageLoading() -> impl IntoView {
     view! {
         <section class="card" aria-busy="true" data-testid="page-loading">
-            <h1>"Loading…"</h1>
+            <h1 class="lede">"Loading…"</h1>
         </section>
     }
 }

@@ -71,7 +71,8 @@ pub fn TokenPage() -> impl IntoView {
 fn Reading() -> impl IntoView {
     view! {
         <section class="card token-loading" aria-busy="true">
-            <p class="lede">"Reading the token from the chain…"</p>
+            // The page's heading until the token's name replaces it.
+            <h1 class="lede">"Reading the token from the chain…"</h1>
         </section>
     }
 }
