@@ -30,14 +30,17 @@ const BIN = 'minty'
 // `--cfg erase_components`: Leptos type-erases views instead of
 // monomorphising each one (795 -> 711 kB of gzipped wasm when it came in).
 const APP_RUSTFLAGS = '--cfg erase_components -Clink-args=--emit-relocs'
+// The split's loader, which the glue imports: preloaded beside it, so the
+// browser does not find it only once the glue has arrived.
 const SPLIT_LOADER = '__wasm_split.js'
 
 /// The inline module that starts the app: the same contract as trunk's own
 /// loader (`window.wasmBindings`, the `TrunkApplicationStarted` event), so
 /// scripts and tools written for trunk apps keep working.
-export function loaderMarkup (folder, { jsIntegrity, wasmIntegrity }) {
+export function loaderMarkup (folder, { jsIntegrity, wasmIntegrity, splitLoaderIntegrity }) {
   const js = `/${folder}/${BIN}.js`
   const wasm = `/${folder}/${BIN}_bg.wasm`
+  const splitLoader = `/${folder}/${SPLIT_LOADER}`
   return `<script type="module">
 import init, * as bindings from '${js}';
 const wasm = await init({ module_or_path: '${wasm}' });
@@ -45,6 +48,7 @@ window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 </script>
 <link rel="modulepreload" href="${js}" crossorigin="anonymous" integrity="${jsIntegrity}">` +
+    `<link rel="modulepreload" href="${splitLoader}" crossorigin="anonymous" integrity="${splitLoaderIntegrity}">` +
     `<link rel="preload" href="${wasm}" crossorigin="anonymous" integrity="${wasmIntegrity}" as="fetch" type="application/wasm">`
 }
 
@@ -136,7 +140,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const page = path.join(staging, 'index.html')
     const markup = loaderMarkup(folder, {
       jsIntegrity: integrity(files.get(`${BIN}.js`)),
-      wasmIntegrity: integrity(files.get(`${BIN}_bg.wasm`))
+      wasmIntegrity: integrity(files.get(`${BIN}_bg.wasm`)),
+      splitLoaderIntegrity: integrity(files.get(SPLIT_LOADER))
     })
     const html = placeLoader(readFileSync(page, 'utf8'), markup)
     writeFileSync(page, sealPage(html, { loopbackOrigins: loopbackOrigins(process.env) }))

@@ -22,12 +22,13 @@ describe('the app build hook', () => {
   })
 
   it('puts the loader in place of its marker, and the policy allows it by hash', () => {
-    const markup = loaderMarkup('app-0123456789abcdef', { jsIntegrity: 'sha384-a', wasmIntegrity: 'sha384-b' })
+    const markup = loaderMarkup('app-0123456789abcdef', { jsIntegrity: 'sha384-a', wasmIntegrity: 'sha384-b', splitLoaderIntegrity: 'sha384-c' })
     const html = sealPage(placeLoader(SOURCE_PAGE, markup))
     assert.doesNotMatch(html, /data-minty-app/)
     assert.match(html, /import init, \* as bindings from '\/app-0123456789abcdef\/minty\.js'/)
     assert.match(html, /module_or_path: '\/app-0123456789abcdef\/minty_bg\.wasm'/)
     assert.match(html, /<link rel="modulepreload" href="\/app-0123456789abcdef\/minty\.js" crossorigin="anonymous" integrity="sha384-a">/)
+    assert.match(html, /<link rel="modulepreload" href="\/app-0123456789abcdef\/__wasm_split\.js" crossorigin="anonymous" integrity="sha384-c">/)
     assert.match(html, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/)
   })
 
