@@ -19,6 +19,8 @@ pub mod byte_size;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod chain;
 #[cfg(target_arch = "wasm32")]
+pub(crate) mod code_split;
+#[cfg(target_arch = "wasm32")]
 pub(crate) mod components;
 pub mod eth;
 #[cfg(target_arch = "wasm32")]

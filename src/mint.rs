@@ -13,6 +13,7 @@ use thiserror::Error;
 use web_sys::{Blob, File};
 
 use crate::blob_pack::{blob_of_bytes, pack_blob, PackError};
+use crate::code_split::{code_not_loaded_is, CodeNotLoaded};
 use crate::eth::minty_abi::RevertReason;
 use crate::eth::minty_abi::{
     decode_string, decode_transfer, mint_token_call, minted_token_id, token_uri_call,
@@ -62,6 +63,9 @@ pub enum MintStage {
 
 #[derive(Debug, Clone, Error)]
 pub enum MintError {
+    /// Its code could not be fetched (src/code_split.rs).
+    #[error(transparent)]
+    CodeNotLoaded(#[from] CodeNotLoaded),
     #[error(transparent)]
     Form(#[from] MintFormError),
     #[error("The file could not be prepared ({0}): choose it again and retry.")]
@@ -456,3 +460,5 @@ pub async fn find_sent_mint(record: &MintRecord) -> Result<Option<MintedToken>, 
     }
     Ok(None)
 }
+
+code_not_loaded_is!(MintError);

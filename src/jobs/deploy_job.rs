@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use thiserror::Error;
 
 use crate::app::SettingsContext;
+use crate::code_split::{code_not_loaded_is, run_split, CodeNotLoaded, LocalRun};
 use crate::components::transaction_notices::NoticeSource;
 use crate::components::transaction_status::describe_watch;
 use crate::eth::address::AddressError;
@@ -46,6 +47,9 @@ pub enum Deployed {
 
 #[derive(Debug, Clone, Error)]
 pub enum DeployError {
+    /// Its code could not be fetched (src/code_split.rs).
+    #[error(transparent)]
+    CodeNotLoaded(#[from] CodeNotLoaded),
     #[error("Give the collection a name and a symbol.")]
     MissingName,
     #[error(transparent)]
@@ -132,13 +136,13 @@ impl DeployJob {
                         name,
                         symbol,
                     } => {
-                        deploy(
+                        run_split(fetch_deploy(
                             *chain_id,
                             account.clone(),
                             name.clone(),
                             symbol.clone(),
                             Rc::new(report),
-                        )
+                        ))
                         .await
                     }
                     DeployRequest::Existing { chain_id, address } => {
@@ -217,7 +221,17 @@ fn remember(
 
 /// A split point: the contract's creation bytecode (23 kB) and the code
 /// that sends and follows it load with the first deploy.
-#[lazy]
+#[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_deploy(
+    chain_id: u64,
+    account: String,
+    name: String,
+    symbol: String,
+    report: Rc<dyn Fn(DeployStage)>,
+) -> Result<LocalRun<Deployed, DeployError>, DeployError> {
+    Ok(Box::pin(deploy(chain_id, account, name, symbol, report)))
+}
+
 async fn deploy(
     chain_id: u64,
     account: String,
@@ -295,3 +309,5 @@ async fn adopt(
         symbol,
     })
 }
+
+code_not_loaded_is!(DeployError);

@@ -12,6 +12,7 @@ use crate::components::transaction_status::describe_watch;
 use web_sys::{AbortController, AbortSignal, File};
 
 use super::journal_store;
+use crate::code_split::{run_split, LocalRun};
 use crate::mint::{
     find_sent_mint, follow_mint, send_mint, still_stored, upload_fingerprint, upload_nft,
     MintError, MintStage, MintTarget, MintedToken, UploadedNft,
@@ -112,14 +113,18 @@ impl MintJob {
                 };
                 let outcome = match run {
                     MintRun::New(request, cancel) => {
-                        run_new(request, cancel, Rc::new(report.clone()))
+                        run_split(fetch_new_mint(request, cancel, Rc::new(report.clone())))
                             .await
                             .map(Some)
                     }
-                    MintRun::Resume(records) => resume(records, waiting, Rc::new(report)).await,
+                    MintRun::Resume(records) => {
+                        run_split(fetch_resume(records, waiting, Rc::new(report))).await
+                    }
                     MintRun::Send(record) => {
                         waiting.update(|list| list.retain(|w| w.record.id != record.id));
-                        send_stored(*record, Rc::new(report)).await.map(Some)
+                        run_split(fetch_send_stored(*record, Rc::new(report)))
+                            .await
+                            .map(Some)
                     }
                 };
                 follower.finished(&outcome).await;
@@ -246,10 +251,18 @@ impl MintJob {
     }
 }
 
-/// A new mint, from the contract check to the receipt. A split point: the
-/// packer, the storage providers and the upload machinery load with the
-/// first mint, not with the app.
-#[lazy]
+/// A split point: the packer, the storage providers and the upload
+/// machinery load with the first mint, not with the app.
+#[leptos::wasm_split::wasm_split(new_mint, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_new_mint(
+    request: MintRequest,
+    cancel: AbortSignal,
+    report: Rc<dyn Fn(MintStage)>,
+) -> Result<LocalRun<MintedToken, MintError>, MintError> {
+    Ok(Box::pin(run_new(request, cancel, report)))
+}
+
+/// A new mint, from the contract check to the receipt.
 async fn run_new(
     request: MintRequest,
     cancel: AbortSignal,
@@ -357,9 +370,16 @@ fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
     })
 }
 
-/// Sends a record whose files are stored. A split point, as
-/// [`run_new`] is.
-#[lazy]
+/// A split point, as [`fetch_new_mint`] is.
+#[leptos::wasm_split::wasm_split(send_stored_mint, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_send_stored(
+    record: MintRecord,
+    report: Rc<dyn Fn(MintStage)>,
+) -> Result<LocalRun<MintedToken, MintError>, MintError> {
+    Ok(Box::pin(send_stored(record, report)))
+}
+
+/// Sends a record whose files are stored.
 async fn send_stored(
     record: MintRecord,
     report: Rc<dyn Fn(MintStage)>,
@@ -371,11 +391,19 @@ async fn send_stored(
     .await
 }
 
+/// A split point: a visit with nothing to resume never loads it.
+#[leptos::wasm_split::wasm_split(resume_mints, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_resume(
+    records: Vec<MintRecord>,
+    waiting: RwSignal<Vec<WaitingMint>>,
+    report: Rc<dyn Fn(MintStage)>,
+) -> Result<LocalRun<Option<MintedToken>, MintError>, MintError> {
+    Ok(Box::pin(resume(records, waiting, report)))
+}
+
 /// Picks up records a reload interrupted: a sent transaction is watched,
 /// never sent again; a record that was at the wallet is looked for on the
-/// chain first; the rest wait for the creator. A split point: a visit
-/// with nothing to resume never loads it.
-#[lazy]
+/// chain first; the rest wait for the creator.
 async fn resume(
     records: Vec<MintRecord>,
     waiting: RwSignal<Vec<WaitingMint>>,

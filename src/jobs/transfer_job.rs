@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use thiserror::Error;
 
 use crate::chain::calls::ChainCalls;
+use crate::code_split::{code_not_loaded_is, run_split, CodeNotLoaded, LocalRun};
 use crate::components::transaction_notices::NoticeSource;
 use crate::components::transaction_status::describe_watch;
 use crate::eth::minty_abi::{decode_transfer, safe_transfer_from_call, RevertReason};
@@ -38,6 +39,9 @@ pub enum TransferStage {
 
 #[derive(Debug, Clone, Error)]
 pub enum TransferError {
+    /// Its code could not be fetched (src/code_split.rs).
+    #[error(transparent)]
+    CodeNotLoaded(#[from] CodeNotLoaded),
     #[error("The transfer would fail, so nothing was sent: {0}.")]
     WouldRevert(RevertReason),
     #[error("The transfer could not be tried first: {0}. Nothing was sent; check that your wallet is unlocked and on the app's chain, then try again.")]
@@ -90,7 +94,7 @@ impl TransferJob {
                     }
                     stage.set(Some(next));
                 };
-                let outcome = transfer(request.clone(), Rc::new(report)).await;
+                let outcome = run_split(fetch_transfer(request.clone(), Rc::new(report))).await;
                 follower.finished(&outcome).await;
                 stage.set(None);
                 match outcome {
@@ -131,7 +135,14 @@ impl TransferJob {
 }
 
 /// A split point: the transfer's code loads with the first transfer.
-#[lazy]
+#[leptos::wasm_split::wasm_split(transfer_token, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_transfer(
+    request: TransferRequest,
+    report: Rc<dyn Fn(TransferStage)>,
+) -> Result<LocalRun<Transferred, TransferError>, TransferError> {
+    Ok(Box::pin(transfer(request, report)))
+}
+
 async fn transfer(
     request: TransferRequest,
     report: Rc<dyn Fn(TransferStage)>,
@@ -192,3 +203,5 @@ async fn transfer(
         Settled::Replaced { .. } => Err(TransferError::Replaced { hash }),
     }
 }
+
+code_not_loaded_is!(TransferError);

@@ -1,28 +1,28 @@
 //! The screens that are not the start page load their code on first visit.
 //!
-//! Each `#[lazy]` function below is a split point: the build's split step
+//! Each `wasm_split` function below is a split point: the build's split step
 //! (tests/tools/app-build.mjs) moves the code only it reaches into a wasm
 //! file of its own, fetched when the page is first opened. Until it
-//! arrives, the page says it is loading, so a slow network never shows an
-//! empty page.
+//! arrives the page says it is loading, so a slow network never shows an
+//! empty page; if it cannot be fetched, the page says so and offers to try
+//! again, instead of the app stopping (`fallible`).
 
 use leptos::prelude::*;
 
 use super::{AllTokens, Mint, OwnerTokens, SettingsPage, TokenPage, Uploads};
+use crate::code_split::CodeNotLoaded;
 
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident, $load:ident, $page:ident) => {
         $(#[$doc])*
         #[component]
         pub(crate) fn $route() -> impl IntoView {
-            view! {
-                <Suspense fallback=|| view! { <PageLoading /> }>{Suspend::new($load())}</Suspense>
-            }
+            view! { <LazyPage load=|| Box::pin($load()) /> }
         }
 
-        #[lazy]
-        fn $load() -> AnyView {
-            view! { <$page /> }.into_any()
+        #[leptos::wasm_split::wasm_split($load, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $load() -> Result<AnyView, CodeNotLoaded> {
+            Ok(view! { <$page /> }.into_any())
         }
     };
 }
@@ -51,6 +51,35 @@ lazy_page!(
     /// `/uploads`.
     UploadsRoute, load_uploads, Uploads
 );
+
+type PageLoad =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyView, CodeNotLoaded>>>>;
+
+/// A page whose code `load` fetches: "Loading…" until it arrives, and on a
+/// failed fetch the reason and a button that fetches again.
+#[component]
+fn LazyPage(load: fn() -> PageLoad) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    let page = move || {
+        attempt.track();
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            match load().await {
+                Ok(page) => page,
+                Err(problem) => view! {
+                    <section class="card warning" data-testid="page-code-missing">
+                        <h1>"This page could not be loaded"</h1>
+                        <p>{problem.to_string()}</p>
+                        <button type="button" class="button primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                            "Try again"
+                        </button>
+                    </section>
+                }
+                .into_any(),
+            }
+        }))
+    };
+    view! { <Suspense fallback=|| view! { <PageLoading /> }>{page}</Suspense> }
+}
 
 /// What a page shows while its code is fetched.
 #[component]
