@@ -164,7 +164,8 @@ async function contiguousXhrUpload (browser, stack, parts) {
 /// its peak.
 async function uploadMemory (browser, stack, file) {
   const page = await mintPage(browser, stack)
-  // trunk's loader hands the wasm instance to this event; its memory is
+  // The app's loader (tests/tools/app-build.mjs) hands the wasm instance to
+  // this event, as trunk's own does; its memory is
   // read at the end.
   await page.context().addInitScript(() => {
     addEventListener('TrunkApplicationStarted', (event) => { window.mintyWasmMemory = event.detail.wasm.memory })
