@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement};
 
 use crate::byte_size::human_bytes;
+use crate::code_split::{code_not_loaded_is, CodeNotLoaded};
 use crate::gateway::GatewayError;
 use crate::gateway_plan::GatewayPlan;
 use crate::ipfs::block::verify_block;
@@ -23,6 +24,9 @@ use crate::raw_blocks::{BlockFetchError, BlockFetcher, Refusal, PARALLEL_BLOCK_F
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ArchiveError {
+    /// Its code could not be fetched (src/code_split.rs).
+    #[error(transparent)]
+    CodeNotLoaded(#[from] CodeNotLoaded),
     #[error(
         "The gateway returned bytes that do not match the CID {cid}: it altered the content, so \
          the archive was not made. Choose another gateway in Settings, or add a fallback."
@@ -261,3 +265,5 @@ fn browser_error(error: JsValue) -> ArchiveError {
             .unwrap_or_else(|| "unknown error".to_owned()),
     )
 }
+
+code_not_loaded_is!(ArchiveError);

@@ -18,8 +18,7 @@ pub(crate) mod blob_pack;
 pub mod byte_size;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod chain;
-#[cfg(target_arch = "wasm32")]
-pub(crate) mod code_split;
+pub mod code_split;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod components;
 pub mod eth;

@@ -12,10 +12,15 @@ pub mod services;
 
 use thiserror::Error;
 
+use crate::code_split::CodeNotLoaded;
+
 /// Why a pin request did not end `pinned`. `service` is the name the user
 /// gave the service in Settings.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PinError {
+    /// Its code could not be fetched (src/code_split.rs).
+    #[error(transparent)]
+    CodeNotLoaded(#[from] CodeNotLoaded),
     #[error(
         "The access token for {service} was saved for {saved_for}, not for {endpoint}, so it is not sent there. \
          Save the token again for this service in Settings."

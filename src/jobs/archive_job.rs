@@ -12,6 +12,7 @@ use leptos::reactive::computed::ScopedFuture;
 use leptos::reactive::owner::Owner;
 
 use crate::archive::{build_archive, save, ArchiveError};
+use crate::code_split::{run_split, LocalRun};
 use crate::gateway_plan::GatewayPlan;
 use crate::nft::archive::ArchiveSize;
 
@@ -69,9 +70,20 @@ impl ArchiveJob {
                 // under: a child of the root, dropped when the build ends,
                 // lets go of them instead of the root keeping them all.
                 let owner = Owner::new();
-                owner
-                    .with(|| ScopedFuture::new_untracked(follow(archives, running, request)))
-                    .await
+                let file_name = request.file_name.clone();
+                let built = owner
+                    .with(|| {
+                        ScopedFuture::new_untracked(run_split(fetch_archive_build(
+                            archives, running, request,
+                        )))
+                    })
+                    .await;
+                if let Err(problem) = built {
+                    running.update_value(|running| {
+                        running.remove(&file_name);
+                    });
+                    set_phase(archives, &file_name, ArchivePhase::Failed(problem));
+                }
             }
         });
         ArchiveJob {
@@ -131,7 +143,18 @@ fn set_phase(
 }
 
 /// A split point: the archive builder loads with the first archive.
-#[lazy]
+#[leptos::wasm_split::wasm_split(archive_build, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_archive_build(
+    archives: RwSignal<BTreeMap<String, ArchiveEntry>>,
+    running: StoredValue<BTreeMap<String, ActionAbortHandle>>,
+    request: ArchiveRequest,
+) -> Result<LocalRun<(), ArchiveError>, ArchiveError> {
+    Ok(Box::pin(async move {
+        follow(archives, running, request).await;
+        Ok(())
+    }))
+}
+
 async fn follow(
     archives: RwSignal<BTreeMap<String, ArchiveEntry>>,
     running: StoredValue<BTreeMap<String, ActionAbortHandle>>,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use cid::Cid;
 use leptos::prelude::*;
 
+use crate::code_split::{code_not_loaded_is, run_split, LocalRun};
 use crate::nft::token_roots::token_roots;
 use crate::pinning::progress::{PinPhase, PollSchedule};
 use crate::pinning::psa::PsaClient;
@@ -81,7 +82,19 @@ impl PinJob {
         let pins = RwSignal::new(BTreeMap::new());
         let run = Action::new_local(move |task: &PinTask| {
             let task = task.clone();
-            async move { follow(pins, task).await }
+            async move {
+                let key = PinKey {
+                    endpoint: task.service.endpoint.clone(),
+                    cid: task.target.cid,
+                };
+                if let Err(problem) = run_split(fetch_pin_request(pins, task)).await {
+                    pins.update(|pins| {
+                        if let Some(entry) = pins.get_mut(&key) {
+                            entry.phase = PinPhase::Failed(problem);
+                        }
+                    });
+                }
+            }
         });
         PinJob { pins, run }
     }
@@ -130,9 +143,19 @@ impl PinJob {
     }
 }
 
-/// One request, from `POST /pins` to `pinned` or `failed`. A split point:
-/// the Pinning Services client loads with the first pin.
-#[lazy]
+/// A split point: the Pinning Services client loads with the first pin.
+#[leptos::wasm_split::wasm_split(pin_request, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_pin_request(
+    pins: RwSignal<BTreeMap<PinKey, PinEntry>>,
+    task: PinTask,
+) -> Result<LocalRun<(), PinError>, PinError> {
+    Ok(Box::pin(async move {
+        follow(pins, task).await;
+        Ok(())
+    }))
+}
+
+/// One request, from `POST /pins` to `pinned` or `failed`.
 async fn follow(pins: RwSignal<BTreeMap<PinKey, PinEntry>>, task: PinTask) {
     let PinTask { service, target } = task;
     let key = PinKey {
@@ -186,3 +209,5 @@ async fn follow(pins: RwSignal<BTreeMap<PinKey, PinEntry>>, task: PinTask) {
         }
     }
 }
+
+code_not_loaded_is!(PinError);

@@ -182,4 +182,25 @@ describe('Replication to pinning services', () => {
     await assertAccessible(page, 'a token whose pins failed')
     assert.deepEqual(page.pageErrors, [])
   })
+
+  it('fails a pin with the reason when its code cannot be downloaded, and the app goes on', async () => {
+    const { id } = await mintWith(stack, {
+      asset: { name: 'cat.png', bytes: catPng(), type: 'image/png' },
+      metadata: (image) => ({ name: 'Offline cat', image })
+    })
+    const page = await openApp(browser, stack, { wallet: false, path: '/settings' })
+    await addService(page, services(stack).a)
+    await page.route('**/split_pin_request*.wasm', (route) => route.abort('internetdisconnected'))
+    await page.goto(`${stack.appUrl}/token/${id}`)
+    await page.getByTestId('pin-token').click()
+    const row = page.locator('[data-testid="pin-row"][data-service="Stand-in A"]')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="pin-reason"]').length === 2)
+    for (const text of await row.getByTestId('pin-reason').allInnerTexts()) {
+      assert.match(text, /could not be downloaded: check your connection and try again/)
+    }
+    // Nothing stopped: the page still navigates and renders.
+    await page.getByRole('link', { name: 'Home', exact: true }).click()
+    await page.getByTestId('config-chain').waitFor()
+    assert.deepEqual(page.pageErrors, [])
+  })
 })
