@@ -229,17 +229,21 @@ fn fetch_deploy(
     symbol: String,
     report: Rc<dyn Fn(DeployStage)>,
 ) -> Result<LocalRun<Deployed, DeployError>, DeployError> {
-    Ok(Box::pin(deploy(chain_id, account, name, symbol, report)))
+    Ok(Box::pin(async move {
+        deploy(chain_id, &account, &name, &symbol, move |stage| {
+            report(stage)
+        })
+        .await
+    }))
 }
 
 async fn deploy(
     chain_id: u64,
-    account: String,
-    name: String,
-    symbol: String,
-    report: Rc<dyn Fn(DeployStage)>,
+    account: &str,
+    name: &str,
+    symbol: &str,
+    report: impl Fn(DeployStage) + Clone,
 ) -> Result<Deployed, DeployError> {
-    let report = move |stage| report(stage);
     let request = TransactionRequest {
         chain_id,
         from: account.to_owned(),

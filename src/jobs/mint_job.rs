@@ -259,16 +259,17 @@ fn fetch_new_mint(
     cancel: AbortSignal,
     report: Rc<dyn Fn(MintStage)>,
 ) -> Result<LocalRun<MintedToken, MintError>, MintError> {
-    Ok(Box::pin(run_new(request, cancel, report)))
+    Ok(Box::pin(run_new(request, cancel, move |stage| {
+        report(stage)
+    })))
 }
 
 /// A new mint, from the contract check to the receipt.
 async fn run_new(
     request: MintRequest,
     cancel: AbortSignal,
-    report: Rc<dyn Fn(MintStage)>,
+    report: impl Fn(MintStage) + Clone + 'static,
 ) -> Result<MintedToken, MintError> {
-    let report = move |stage| report(stage);
     let MintRequest {
         file,
         preview,
@@ -376,19 +377,13 @@ fn fetch_send_stored(
     record: MintRecord,
     report: Rc<dyn Fn(MintStage)>,
 ) -> Result<LocalRun<MintedToken, MintError>, MintError> {
-    Ok(Box::pin(send_stored(record, report)))
-}
-
-/// Sends a record whose files are stored.
-async fn send_stored(
-    record: MintRecord,
-    report: Rc<dyn Fn(MintStage)>,
-) -> Result<MintedToken, MintError> {
     let mut record = record;
-    send_mint(&mut record, &journal_store::save, move |stage| {
-        report(stage)
-    })
-    .await
+    Ok(Box::pin(async move {
+        send_mint(&mut record, &journal_store::save, move |stage| {
+            report(stage)
+        })
+        .await
+    }))
 }
 
 /// A split point: a visit with nothing to resume never loads it.
@@ -398,7 +393,9 @@ fn fetch_resume(
     waiting: RwSignal<Vec<WaitingMint>>,
     report: Rc<dyn Fn(MintStage)>,
 ) -> Result<LocalRun<Option<MintedToken>, MintError>, MintError> {
-    Ok(Box::pin(resume(records, waiting, report)))
+    Ok(Box::pin(resume(records, waiting, move |stage| {
+        report(stage)
+    })))
 }
 
 /// Picks up records a reload interrupted: a sent transaction is watched,
@@ -407,9 +404,8 @@ fn fetch_resume(
 async fn resume(
     records: Vec<MintRecord>,
     waiting: RwSignal<Vec<WaitingMint>>,
-    report: Rc<dyn Fn(MintStage)>,
+    report: impl Fn(MintStage) + Clone,
 ) -> Result<Option<MintedToken>, MintError> {
-    let report = move |stage| report(stage);
     let mut minted = None;
     let wallet_chain = read_chain_id().await.ok();
     for mut record in records {

@@ -65,6 +65,15 @@ struct PinTask {
     target: PinTarget,
 }
 
+impl PinTask {
+    fn key(&self) -> PinKey {
+        PinKey {
+            endpoint: self.service.endpoint.clone(),
+            cid: self.target.cid,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct PinJob {
     pub pins: RwSignal<BTreeMap<PinKey, PinEntry>>,
@@ -83,10 +92,7 @@ impl PinJob {
         let run = Action::new_local(move |task: &PinTask| {
             let task = task.clone();
             async move {
-                let key = PinKey {
-                    endpoint: task.service.endpoint.clone(),
-                    cid: task.target.cid,
-                };
+                let key = task.key();
                 if let Err(problem) = run_split(fetch_pin_request(pins, task)).await {
                     pins.update(|pins| {
                         if let Some(entry) = pins.get_mut(&key) {
@@ -157,11 +163,8 @@ fn fetch_pin_request(
 
 /// One request, from `POST /pins` to `pinned` or `failed`.
 async fn follow(pins: RwSignal<BTreeMap<PinKey, PinEntry>>, task: PinTask) {
+    let key = task.key();
     let PinTask { service, target } = task;
-    let key = PinKey {
-        endpoint: service.endpoint.clone(),
-        cid: target.cid,
-    };
     let update = |phase: Option<PinPhase>, retry: Option<String>| {
         pins.update(|pins| {
             if let Some(entry) = pins.get_mut(&key) {

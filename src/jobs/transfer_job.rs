@@ -140,14 +140,15 @@ fn fetch_transfer(
     request: TransferRequest,
     report: Rc<dyn Fn(TransferStage)>,
 ) -> Result<LocalRun<Transferred, TransferError>, TransferError> {
-    Ok(Box::pin(transfer(request, report)))
+    Ok(Box::pin(async move {
+        transfer(&request, move |stage| report(stage)).await
+    }))
 }
 
 async fn transfer(
-    request: TransferRequest,
-    report: Rc<dyn Fn(TransferStage)>,
+    request: &TransferRequest,
+    report: impl Fn(TransferStage) + Clone,
 ) -> Result<Transferred, TransferError> {
-    let report = move |stage| report(stage);
     let from: Address = request
         .account
         .parse()
