@@ -93,6 +93,16 @@ pub enum DeployRequest {
     },
 }
 
+impl DeployRequest {
+    fn chain_id(&self) -> u64 {
+        match self {
+            DeployRequest::New { chain_id, .. } | DeployRequest::Existing { chain_id, .. } => {
+                *chain_id
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct DeployJob {
     pub stage: RwSignal<Option<DeployStage>>,
@@ -129,33 +139,15 @@ impl DeployJob {
                     }
                     stage.set(Some(next))
                 };
-                let outcome = match &request {
-                    DeployRequest::New {
-                        chain_id,
-                        account,
-                        name,
-                        symbol,
-                    } => {
-                        run_split(fetch_deploy(
-                            *chain_id,
-                            account.clone(),
-                            name.clone(),
-                            symbol.clone(),
-                            Rc::new(report),
-                        ))
-                        .await
-                    }
-                    DeployRequest::Existing { chain_id, address } => {
-                        adopt(*chain_id, *address, report).await
-                    }
-                };
+                let chain_id = request.chain_id();
+                let outcome = run_split(fetch_deploy(request, Rc::new(report))).await;
                 follower.finished(&outcome).await;
                 stage.set(None);
-                let chain_id = match request {
-                    DeployRequest::New { chain_id, .. }
-                    | DeployRequest::Existing { chain_id, .. } => chain_id,
+                let saved = match outcome {
+                    Ok(deployed) => save_deployed(settings, chain_id, deployed).await,
+                    Err(problem) => Err(problem),
                 };
-                match outcome.and_then(|deployed| remember(settings, chain_id, deployed)) {
+                match saved {
                     Ok(deployed) => done.set(Some(deployed)),
                     Err(problem) => error.set(Some(problem)),
                 }
@@ -219,22 +211,39 @@ fn remember(
     Ok(deployed)
 }
 
-/// A split point: the contract's creation bytecode (23 kB) and the code
-/// that sends and follows it load with the first deploy.
+/// A split point: the contract's creation bytecode (23 kB), the code that
+/// sends and follows it, the checks that adopt a contract and the settings
+/// save all load with the first deploy or adoption.
 #[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_deploy(
-    chain_id: u64,
-    account: String,
-    name: String,
-    symbol: String,
+    request: DeployRequest,
     report: Rc<dyn Fn(DeployStage)>,
 ) -> Result<LocalRun<Deployed, DeployError>, DeployError> {
     Ok(Box::pin(async move {
-        deploy(chain_id, &account, &name, &symbol, move |stage| {
-            report(stage)
-        })
-        .await
+        let report = move |stage| report(stage);
+        match request {
+            DeployRequest::New {
+                chain_id,
+                account,
+                name,
+                symbol,
+            } => deploy(chain_id, &account, &name, &symbol, report).await,
+            DeployRequest::Existing { chain_id, address } => adopt(chain_id, address, report).await,
+        }
     }))
+}
+
+/// Saves the contract in Settings for its chain. In the deploy's module,
+/// which has loaded by now, so that the settings' writer is not part of
+/// the first load; a separate step because the transaction's notice closes
+/// on the deploy's own outcome first.
+#[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn save_deployed(
+    settings: SettingsContext,
+    chain_id: u64,
+    deployed: Deployed,
+) -> Result<Deployed, DeployError> {
+    remember(settings, chain_id, deployed)
 }
 
 async fn deploy(

@@ -5,6 +5,11 @@ use crate::settings::local_storage;
 
 const JOURNAL_KEY: &str = "minty.mint_journal";
 
+/// Whether this browser has a journal, read without parsing it.
+pub fn exists() -> bool {
+    local_storage::get(JOURNAL_KEY).is_some()
+}
+
 pub fn load() -> MintJournal {
     local_storage::get(JOURNAL_KEY)
         .map(|text| MintJournal::from_json(&text))

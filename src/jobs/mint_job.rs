@@ -145,9 +145,18 @@ impl MintJob {
             cancel: StoredValue::new_local(None),
             run,
         };
-        let unfinished: Vec<MintRecord> = journal_store::load().unfinished().cloned().collect();
-        if !unfinished.is_empty() {
-            job.run.dispatch_local(MintRun::Resume(unfinished));
+        // Only a tab that has a journal reads it, and after the first render:
+        // its reader is in the resume module, not in the first load.
+        if journal_store::exists() {
+            leptos::task::spawn_local(async move {
+                match unfinished_mints().await {
+                    Ok(unfinished) if unfinished.is_empty() => {}
+                    Ok(unfinished) => {
+                        job.run.dispatch_local(MintRun::Resume(unfinished));
+                    }
+                    Err(problem) => job.error.set(Some(problem)),
+                }
+            });
         }
         job
     }
@@ -396,6 +405,13 @@ fn fetch_resume(
     Ok(Box::pin(resume(records, waiting, move |stage| {
         report(stage)
     })))
+}
+
+/// The records a reload left unfinished, oldest first; in the resume
+/// module, with the journal's reader.
+#[leptos::wasm_split::wasm_split(resume_mints, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn unfinished_mints() -> Result<Vec<MintRecord>, MintError> {
+    Ok(journal_store::load().unfinished().cloned().collect())
 }
 
 /// Picks up records a reload interrupted: a sent transaction is watched,
