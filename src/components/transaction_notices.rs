@@ -4,14 +4,17 @@
 
 use std::cell::Cell;
 use std::fmt::Display;
+use std::future::Future;
 use std::rc::Rc;
 
 use ethers_core::types::H256;
 use leptos::prelude::*;
 
 use crate::chain::calls::ChainCalls;
+use crate::components::transaction_status::describe_watch;
 use crate::components::CopyButton;
 use crate::transaction_notice::{Notice, NoticeBoard, NoticeState};
+use crate::wallet::transactions::WatchStatus;
 use crate::wallet::{wallet, WalletContext};
 
 /// The board, provided by the app's root; jobs write to it.
@@ -81,7 +84,48 @@ impl NoticeSource {
     }
 }
 
+/// What a job's stage shows on its transaction's notice.
+pub enum StageNotice<'a> {
+    AwaitingSignature,
+    Sent(H256, &'a WatchStatus),
+    /// A stage of the job's own, before or beside the transaction.
+    Unchanged,
+}
+
+/// A job's stage, as its notice follows it.
+pub trait NoticedStage {
+    fn notice(&self) -> StageNotice<'_>;
+}
+
 impl NoticeFollower {
+    /// Runs a job's work with this notice following it: each stage the
+    /// work reports is shown in `stage` and on the notice, which closes with
+    /// the work's outcome. Called in a job's split module, so that none of
+    /// this is in the app's first load.
+    pub async fn follow<S, T, E, Work>(
+        self,
+        stage: RwSignal<Option<S>>,
+        work: impl FnOnce(Rc<dyn Fn(S)>) -> Work,
+    ) -> Result<T, E>
+    where
+        S: NoticedStage + Send + Sync + 'static,
+        E: Display,
+        Work: Future<Output = Result<T, E>>,
+    {
+        let following = self.clone();
+        let report = move |next: S| {
+            match next.notice() {
+                StageNotice::AwaitingSignature => following.awaiting_signature(),
+                StageNotice::Sent(hash, status) => following.sent(hash, describe_watch(status)),
+                StageNotice::Unchanged => {}
+            }
+            stage.set(Some(next));
+        };
+        let outcome = work(Rc::new(report)).await;
+        self.finished(&outcome).await;
+        outcome
+    }
+
     fn id(&self) -> u64 {
         let followed = &self.0;
         followed.id.get().unwrap_or_else(|| {
@@ -92,12 +136,12 @@ impl NoticeFollower {
         })
     }
 
-    pub fn awaiting_signature(&self) {
+    fn awaiting_signature(&self) {
         let id = self.id();
         self.0.notices.update(id, NoticeState::AwaitingSignature);
     }
 
-    pub fn sent(&self, hash: H256, note: String) {
+    fn sent(&self, hash: H256, note: String) {
         let id = self.id();
         self.0.hash.set(Some(hash));
         self.0
@@ -107,7 +151,7 @@ impl NoticeFollower {
 
     /// Closes the notice with the job's outcome; the block of a mined
     /// transaction is read from its receipt.
-    pub async fn finished<T, E: Display>(&self, outcome: &Result<T, E>) {
+    async fn finished<T, E: Display>(&self, outcome: &Result<T, E>) {
         let Some(id) = self.0.id.get() else { return };
         let hash = self.0.hash.get();
         let state = match (outcome, hash) {

@@ -2,8 +2,6 @@
 //! contract that is already on the chain. On success the address is saved
 //! in Settings for that chain, whatever page is showing by then.
 
-use std::rc::Rc;
-
 use ethers_core::types::{Address, H256};
 use ethers_core::utils::get_contract_address;
 use leptos::prelude::*;
@@ -11,8 +9,7 @@ use thiserror::Error;
 
 use crate::app::SettingsContext;
 use crate::code_split::{code_not_loaded_is, run_split, CodeNotLoaded, LocalRun};
-use crate::components::transaction_notices::NoticeSource;
-use crate::components::transaction_status::describe_watch;
+use crate::components::transaction_notices::{NoticeSource, NoticedStage, StageNotice};
 use crate::eth::address::AddressError;
 use crate::eth::minty_abi::{
     decode_string, deploy_data, name_call, symbol_call, AbiError, RevertReason,
@@ -121,27 +118,9 @@ impl DeployJob {
         let notices = NoticeSource::from_context();
         let run = Action::new_local(move |request: &DeployRequest| {
             let request = request.clone();
-            let follower = notices.follow(match &request {
-                DeployRequest::New { name, .. } => {
-                    format!("Deploy of the {} contract", name.trim())
-                }
-                DeployRequest::Existing { .. } => "Checking a contract".to_owned(),
-            });
             async move {
-                let following = follower.clone();
-                let report = move |next: DeployStage| {
-                    match &next {
-                        DeployStage::AwaitingSignature => following.awaiting_signature(),
-                        DeployStage::Sent { hash, status } => {
-                            following.sent(*hash, describe_watch(status))
-                        }
-                        DeployStage::Checking { .. } => {}
-                    }
-                    stage.set(Some(next))
-                };
                 let chain_id = request.chain_id();
-                let outcome = run_split(fetch_deploy(request, Rc::new(report))).await;
-                follower.finished(&outcome).await;
+                let outcome = run_split(fetch_deploy(request, notices, stage)).await;
                 stage.set(None);
                 let saved = match outcome {
                     Ok(deployed) => save_deployed(settings, chain_id, deployed).await,
@@ -217,9 +196,14 @@ fn remember(
 #[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_deploy(
     request: DeployRequest,
-    report: Rc<dyn Fn(DeployStage)>,
+    notices: NoticeSource,
+    stage: RwSignal<Option<DeployStage>>,
 ) -> Result<LocalRun<Deployed, DeployError>, DeployError> {
-    Ok(Box::pin(async move {
+    let follower = notices.follow(match &request {
+        DeployRequest::New { name, .. } => format!("Deploy of the {} contract", name.trim()),
+        DeployRequest::Existing { .. } => "Checking a contract".to_owned(),
+    });
+    Ok(Box::pin(follower.follow(stage, move |report| async move {
         let report = move |stage| report(stage);
         match request {
             DeployRequest::New {
@@ -230,7 +214,17 @@ fn fetch_deploy(
             } => deploy(chain_id, &account, &name, &symbol, report).await,
             DeployRequest::Existing { chain_id, address } => adopt(chain_id, address, report).await,
         }
-    }))
+    })))
+}
+
+impl NoticedStage for DeployStage {
+    fn notice(&self) -> StageNotice<'_> {
+        match self {
+            DeployStage::AwaitingSignature => StageNotice::AwaitingSignature,
+            DeployStage::Sent { hash, status } => StageNotice::Sent(*hash, status),
+            DeployStage::Checking { .. } => StageNotice::Unchanged,
+        }
+    }
 }
 
 /// Saves the contract in Settings for its chain. In the deploy's module,

@@ -3,12 +3,9 @@
 //! step is written to the mint journal, and on load the job resumes what a
 //! reload interrupted.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 
-use crate::components::transaction_notices::NoticeSource;
-use crate::components::transaction_status::describe_watch;
+use crate::components::transaction_notices::{NoticeSource, NoticedStage, StageNotice};
 use web_sys::{AbortController, AbortSignal, File};
 
 use super::journal_store;
@@ -94,40 +91,23 @@ impl MintJob {
         let notices = NoticeSource::from_context();
         let run = Action::new_local(move |run: &MintRun| {
             let run = run.clone();
-            let follower = notices.follow(match &run {
-                MintRun::New(request, _) => format!("Mint of “{}”", request.details.name.trim()),
-                MintRun::Resume(_) => "Mint, resumed after a reload".to_owned(),
-                MintRun::Send(record) => format!("Mint of “{}”", record.name.trim()),
-            });
             async move {
-                let following = follower.clone();
-                let report = move |next: MintStage| {
-                    match &next {
-                        MintStage::AwaitingSignature => following.awaiting_signature(),
-                        MintStage::Sent { hash, status } => {
-                            following.sent(*hash, describe_watch(status))
-                        }
-                        _ => {}
-                    }
-                    stage.set(Some(next))
-                };
                 let outcome = match run {
                     MintRun::New(request, cancel) => {
-                        run_split(fetch_new_mint(request, cancel, Rc::new(report.clone())))
+                        run_split(fetch_new_mint(request, cancel, notices, stage))
                             .await
                             .map(Some)
                     }
                     MintRun::Resume(records) => {
-                        run_split(fetch_resume(records, waiting, Rc::new(report))).await
+                        run_split(fetch_resume(records, waiting, notices, stage)).await
                     }
                     MintRun::Send(record) => {
                         waiting.update(|list| list.retain(|w| w.record.id != record.id));
-                        run_split(fetch_send_stored(*record, Rc::new(report)))
+                        run_split(fetch_send_stored(*record, notices, stage))
                             .await
                             .map(Some)
                     }
                 };
-                follower.finished(&outcome).await;
                 stage.set(None);
                 match outcome {
                     Ok(Some(token)) => minted.set(Some(token)),
@@ -266,11 +246,23 @@ impl MintJob {
 fn fetch_new_mint(
     request: MintRequest,
     cancel: AbortSignal,
-    report: Rc<dyn Fn(MintStage)>,
+    notices: NoticeSource,
+    stage: RwSignal<Option<MintStage>>,
 ) -> Result<LocalRun<MintedToken, MintError>, MintError> {
-    Ok(Box::pin(run_new(request, cancel, move |stage| {
-        report(stage)
+    let follower = notices.follow(format!("Mint of “{}”", request.details.name.trim()));
+    Ok(Box::pin(follower.follow(stage, move |report| {
+        run_new(request, cancel, move |stage| report(stage))
     })))
+}
+
+impl NoticedStage for MintStage {
+    fn notice(&self) -> StageNotice<'_> {
+        match self {
+            MintStage::AwaitingSignature => StageNotice::AwaitingSignature,
+            MintStage::Sent { hash, status } => StageNotice::Sent(*hash, status),
+            _ => StageNotice::Unchanged,
+        }
+    }
 }
 
 /// A new mint, from the contract check to the receipt.
@@ -384,15 +376,17 @@ fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
 #[leptos::wasm_split::wasm_split(send_stored_mint, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_send_stored(
     record: MintRecord,
-    report: Rc<dyn Fn(MintStage)>,
+    notices: NoticeSource,
+    stage: RwSignal<Option<MintStage>>,
 ) -> Result<LocalRun<MintedToken, MintError>, MintError> {
     let mut record = record;
-    Ok(Box::pin(async move {
+    let follower = notices.follow(format!("Mint of “{}”", record.name.trim()));
+    Ok(Box::pin(follower.follow(stage, move |report| async move {
         send_mint(&mut record, &journal_store::save, move |stage| {
             report(stage)
         })
         .await
-    }))
+    })))
 }
 
 /// A split point: a visit with nothing to resume never loads it.
@@ -400,10 +394,12 @@ fn fetch_send_stored(
 fn fetch_resume(
     records: Vec<MintRecord>,
     waiting: RwSignal<Vec<WaitingMint>>,
-    report: Rc<dyn Fn(MintStage)>,
+    notices: NoticeSource,
+    stage: RwSignal<Option<MintStage>>,
 ) -> Result<LocalRun<Option<MintedToken>, MintError>, MintError> {
-    Ok(Box::pin(resume(records, waiting, move |stage| {
-        report(stage)
+    let follower = notices.follow("Mint, resumed after a reload");
+    Ok(Box::pin(follower.follow(stage, move |report| {
+        resume(records, waiting, move |stage| report(stage))
     })))
 }
 

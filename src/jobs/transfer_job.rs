@@ -4,15 +4,13 @@
 //! before the wallet asks the user to sign anything.
 
 use ethers_core::types::{Address, H256};
-use std::rc::Rc;
 
 use leptos::prelude::*;
 use thiserror::Error;
 
 use crate::chain::calls::ChainCalls;
 use crate::code_split::{code_not_loaded_is, run_split, CodeNotLoaded, LocalRun};
-use crate::components::transaction_notices::NoticeSource;
-use crate::components::transaction_status::describe_watch;
+use crate::components::transaction_notices::{NoticeSource, NoticedStage, StageNotice};
 use crate::eth::minty_abi::{decode_transfer, safe_transfer_from_call, RevertReason};
 use crate::nft::token_id::TokenId;
 use crate::wallet::transactions::{
@@ -81,25 +79,13 @@ impl TransferJob {
         let notices = NoticeSource::from_context();
         let run = Action::new_local(move |request: &TransferRequest| {
             let request = request.clone();
-            let follower = notices.follow(format!("Transfer of token #{}", request.token_id));
             async move {
-                let following = follower.clone();
-                let report = move |next: TransferStage| {
-                    match &next {
-                        TransferStage::AwaitingSignature => following.awaiting_signature(),
-                        TransferStage::Sent { hash, status } => {
-                            following.sent(*hash, describe_watch(status))
-                        }
-                        TransferStage::Checking => {}
-                    }
-                    stage.set(Some(next));
-                };
-                let outcome = run_split(fetch_transfer(request.clone(), Rc::new(report))).await;
-                follower.finished(&outcome).await;
+                let token_id = request.token_id;
+                let outcome = run_split(fetch_transfer(request, notices, stage)).await;
                 stage.set(None);
                 match outcome {
                     Ok(transferred) => done.set(Some(transferred)),
-                    Err(problem) => error.set(Some((request.token_id, problem))),
+                    Err(problem) => error.set(Some((token_id, problem))),
                 }
             }
         });
@@ -134,15 +120,28 @@ impl TransferJob {
     }
 }
 
-/// A split point: the transfer's code loads with the first transfer.
+/// A split point: the transfer's code, and the notice that follows it,
+/// load with the first transfer.
 #[leptos::wasm_split::wasm_split(transfer_token, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_transfer(
     request: TransferRequest,
-    report: Rc<dyn Fn(TransferStage)>,
+    notices: NoticeSource,
+    stage: RwSignal<Option<TransferStage>>,
 ) -> Result<LocalRun<Transferred, TransferError>, TransferError> {
-    Ok(Box::pin(async move {
+    let follower = notices.follow(format!("Transfer of token #{}", request.token_id));
+    Ok(Box::pin(follower.follow(stage, move |report| async move {
         transfer(&request, move |stage| report(stage)).await
-    }))
+    })))
+}
+
+impl NoticedStage for TransferStage {
+    fn notice(&self) -> StageNotice<'_> {
+        match self {
+            TransferStage::AwaitingSignature => StageNotice::AwaitingSignature,
+            TransferStage::Sent { hash, status } => StageNotice::Sent(*hash, status),
+            TransferStage::Checking => StageNotice::Unchanged,
+        }
+    }
 }
 
 async fn transfer(
