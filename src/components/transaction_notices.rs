@@ -11,6 +11,7 @@ use ethers_core::types::H256;
 use leptos::prelude::*;
 
 use crate::chain::calls::ChainCalls;
+use crate::code_split::CodeNotLoaded;
 use crate::components::transaction_status::describe_watch;
 use crate::components::CopyButton;
 use crate::transaction_notice::{Notice, NoticeBoard, NoticeState};
@@ -172,20 +173,45 @@ impl NoticeFollower {
     }
 }
 
+/// The board's live region is always on the page, so that assistive
+/// technology announces what appears in it; the notices' own code loads
+/// with the first notice, which only a job's module can open.
 #[component]
 pub fn TransactionNotices() -> impl IntoView {
     let Notices(board) = expect_context();
+    let any_notice = move || board.with(|board| !board.notices().is_empty());
+    let list = move || {
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            match notice_list(board).await {
+                Ok(list) => list,
+                Err(problem) => {
+                    view! { <p class="transaction-notice">{problem.to_string()}</p> }.into_any()
+                }
+            }
+        }))
+    };
     view! {
         <section class="transaction-notices" aria-label="Transactions" role="status">
-            <For
-                each=move || board.with(|board| board.notices().to_vec())
-                key=|notice| (notice.id, notice.state.clone())
-                let:notice
-            >
-                <NoticeView notice board />
-            </For>
+            <Show when=any_notice>
+                <Suspense>{list}</Suspense>
+            </Show>
         </section>
     }
+}
+
+/// A split point: the notices' views.
+#[leptos::wasm_split::wasm_split(notice_list, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn notice_list(board: RwSignal<NoticeBoard>) -> Result<AnyView, CodeNotLoaded> {
+    Ok(view! {
+        <For
+            each=move || board.with(|board| board.notices().to_vec())
+            key=|notice| (notice.id, notice.state.clone())
+            let:notice
+        >
+            <NoticeView notice board />
+        </For>
+    }
+    .into_any())
 }
 
 #[component]
