@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use crate::chain::calls::ChainCalls;
 use crate::code_split::CodeNotLoaded;
 use crate::components::transaction_status::describe_watch;
-use crate::components::CopyButton;
+use crate::components::{CopyButton, LazyPart};
 use crate::transaction_notice::{Notice, NoticeBoard, NoticeState};
 use crate::wallet::transactions::WatchStatus;
 use crate::wallet::{wallet, WalletContext};
@@ -180,20 +180,10 @@ impl NoticeFollower {
 pub fn TransactionNotices() -> impl IntoView {
     let Notices(board) = expect_context();
     let any_notice = move || board.with(|board| !board.notices().is_empty());
-    let list = move || {
-        Suspend::new(send_wrapper::SendWrapper::new(async move {
-            match notice_list(board).await {
-                Ok(list) => list,
-                Err(problem) => {
-                    view! { <p class="transaction-notice">{problem.to_string()}</p> }.into_any()
-                }
-            }
-        }))
-    };
     view! {
         <section class="transaction-notices" aria-label="Transactions" role="status">
             <Show when=any_notice>
-                <Suspense>{list}</Suspense>
+                <LazyPart load=move || notice_list(board) />
             </Show>
         </section>
     }

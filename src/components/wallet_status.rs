@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::CopyButton;
+use super::{CopyButton, LazyPart};
+use crate::code_split::CodeNotLoaded;
 use crate::settings::chains::chain_label;
 use crate::wallet::{address::short_address, WalletContext};
 
@@ -20,7 +21,7 @@ pub fn WalletStatus() -> impl IntoView {
                         view! {
                             <ConnectButton wallet />
                             <Show when=move || wallet.choosing.get()>
-                                <WalletChooser wallet />
+                                <LazyPart load=move || wallet_chooser(wallet) />
                             </Show>
                         }
                     }
@@ -57,6 +58,12 @@ fn ConnectButton(wallet: WalletContext) -> impl IntoView {
             {move || if wallet.connecting.get() { "Connecting…" } else { "Connect wallet" }}
         </button>
     }
+}
+
+/// A split point: only a browser with several wallets shows the chooser.
+#[leptos::wasm_split::wasm_split(wallet_chooser, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn wallet_chooser(wallet: WalletContext) -> Result<AnyView, CodeNotLoaded> {
+    Ok(view! { <WalletChooser wallet /> }.into_any())
 }
 
 /// Several wallets announced themselves (EIP-6963): the user picks one.

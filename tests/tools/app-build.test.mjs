@@ -1,9 +1,13 @@
 // The app's build hook (tests/tools/app-build.mjs): where the loader goes,
 // and how the folder of a build is named. The build itself is exercised by
 // every e2e story, which runs the app it produced.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, it } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import assert from 'node:assert/strict'
-import { folderName, loaderMarkup, placeLoader } from './app-build.mjs'
+import { folderName, loaderMarkup, minify, placeLoader } from './app-build.mjs'
 import { sealPage } from './csp.mjs'
 
 const SOURCE_PAGE = `<!DOCTYPE html><html><head>
@@ -34,5 +38,23 @@ describe('the app build hook', () => {
 
   it('refuses a page without the marker, rather than ship a page that loads nothing', () => {
     assert.throws(() => placeLoader('<html><head></head></html>', 'x'), /data-minty-app/)
+  })
+
+  it('minifies a module without renaming what it exports or imports', async () => {
+    const source = `import * as loader from './__wasm_split.js';
+export function packBlob (blobToPack, wrapAs) { return loader.load(blobToPack, wrapAs) }
+export default async function initialise (moduleOrPath) { return moduleOrPath }`
+    const code = minify(source, 'minty.js')
+    assert.ok(code.length < source.length, code)
+    const folder = mkdtempSync(path.join(tmpdir(), 'minty-minify-'))
+    try {
+      writeFileSync(path.join(folder, 'minty.js'), code)
+      writeFileSync(path.join(folder, '__wasm_split.js'), 'export const load = (a, b) => [a, b]\n')
+      const module = await import(pathToFileURL(path.join(folder, 'minty.js')))
+      assert.deepEqual(module.packBlob(1, 2), [1, 2])
+      assert.equal(await module.default('x'), 'x')
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
