@@ -40,6 +40,11 @@ impl Notices {
     pub fn update(self, id: u64, state: NoticeState) {
         self.0.try_update(|board| board.update(id, state));
     }
+
+    /// Fetches the notices' code ahead of a job that will open one.
+    pub async fn preload() -> Result<(), CodeNotLoaded> {
+        Ok(preload_notice_list().await?)
+    }
 }
 
 /// Follows one job's transaction on the board: opened when the wallet is
@@ -190,7 +195,12 @@ pub fn TransactionNotices() -> impl IntoView {
 }
 
 /// A split point: the notices' views.
-#[leptos::wasm_split::wasm_split(notice_list, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    notice_list,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_notice_list)
+)]
 fn notice_list(board: RwSignal<NoticeBoard>) -> Result<AnyView, CodeNotLoaded> {
     Ok(view! {
         <For

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::transaction_notices::{NoticeSource, NoticedStage, StageNotice};
+use crate::components::transaction_notices::{NoticeSource, NoticedStage, Notices, StageNotice};
 use web_sys::{AbortController, AbortSignal, File};
 
 use super::journal_store;
@@ -145,6 +145,16 @@ impl MintJob {
         self.run.pending().get()
     }
 
+    /// Fetches a new mint's code, and its notice's, in the background while
+    /// the creator fills in the form, so that pressing Mint starts at once.
+    /// A failed fetch is left to the mint itself, which fetches again and
+    /// says why it could not.
+    pub fn prepare(self) {
+        leptos::task::spawn_local(async {
+            let _ = futures::join!(preload_new_mint(), Notices::preload());
+        });
+    }
+
     /// Starts a mint unless one is running.
     pub fn start(self, request: MintRequest) {
         if self.run.pending().get_untracked() {
@@ -242,7 +252,12 @@ impl MintJob {
 
 /// A split point: the packer, the storage providers and the upload
 /// machinery load with the first mint, not with the app.
-#[leptos::wasm_split::wasm_split(new_mint, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(
+    new_mint,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_new_mint)
+)]
 fn fetch_new_mint(
     request: MintRequest,
     cancel: AbortSignal,

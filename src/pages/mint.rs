@@ -163,6 +163,7 @@ fn WaitingMints() -> impl IntoView {
 fn MintFormView(account: String, chain_id: u64, contract: Address) -> impl IntoView {
     let SettingsContext { settings, .. } = expect_context();
     let job = expect_context::<MintJob>();
+    job.prepare();
     let file = RwSignal::new_local(None::<File>);
     // Shown by marketplaces for media that is not an image (OpenSea's `image`).
     let preview = RwSignal::new_local(None::<File>);

@@ -39,7 +39,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 // show what a wrong one does.
 export const STORAGE_TOKEN = 'test-token'
 
-export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
+export async function startStack ({ storageToken = STORAGE_TOKEN, release = false } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minty-e2e-'))
   // Anvil's state and every upload live here, up to gigabytes a story. A
   // service that outlived its kill may still be writing: warn, never hide
@@ -58,6 +58,8 @@ export async function startStack ({ storageToken = STORAGE_TOKEN } = {}) {
     '--app-port', String(ports.app)
   ]
   if (storageToken) args.push('--storage-token', storageToken)
+  // The optimised build, as users get it (benchmarks); stories use the debug one.
+  if (release) args.push('--release')
   args.push('--storage-test-switches')
   const logPath = path.join(artifactsDir, 'stack.log')
   const log = createWriteStream(logPath)
