@@ -3,6 +3,14 @@
 //! repeated wallet event never drops its result. Views come and go and read
 //! the job's signals; while a job may still lose something if the tab
 //! closes, the browser asks before leaving.
+//!
+//! Each job's work loads on first use (src/code_split.rs). A deploy, a
+//! transfer, a stored or resumed mint and the transaction notices share one
+//! module, `transactions`: they share most of their code (the wallet's
+//! calls, sending and watching a transaction), and split apart that code
+//! was spread over dozens of small chunks, one per set of users. A new mint
+//! (the packer, the storage providers), a pin, an archive and the
+//! contract's bytecode each have a module of their own.
 
 pub mod archive_job;
 pub mod deploy_job;

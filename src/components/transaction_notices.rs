@@ -194,9 +194,10 @@ pub fn TransactionNotices() -> impl IntoView {
     }
 }
 
-/// A split point: the notices' views.
+/// A split point in the `transactions` module (src/jobs.rs): the notices'
+/// views, which only a job of that module opens.
 #[leptos::wasm_split::wasm_split(
-    notice_list,
+    transactions,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
     preload(preload_notice_list)

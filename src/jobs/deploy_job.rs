@@ -190,10 +190,10 @@ fn remember(
     Ok(deployed)
 }
 
-/// A split point: the contract's creation bytecode (23 kB), the code that
-/// sends and follows it, the checks that adopt a contract and the settings
-/// save all load with the first deploy or adoption.
-#[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// A split point in the `transactions` module (see src/jobs.rs): the code
+/// that sends and follows a deploy and the checks that adopt a contract.
+/// The bytecode comes apart, with [`fetch_deploy_data`].
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_deploy(
     request: DeployRequest,
     notices: NoticeSource,
@@ -227,17 +227,24 @@ impl NoticedStage for DeployStage {
     }
 }
 
-/// Saves the contract in Settings for its chain. In the deploy's module,
-/// which has loaded by now, so that the settings' writer is not part of
+/// Saves the contract in Settings for its chain. In the `transactions`
+/// module, which has loaded by now, so that the settings' writer is not part of
 /// the first load; a separate step because the transaction's notice closes
 /// on the deploy's own outcome first.
-#[leptos::wasm_split::wasm_split(deploy_contract, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn save_deployed(
     settings: SettingsContext,
     chain_id: u64,
     deployed: Deployed,
 ) -> Result<Deployed, DeployError> {
     remember(settings, chain_id, deployed)
+}
+
+/// A split point of its own: the contract's creation bytecode (23 kB of
+/// artifact) is fetched only by a deploy, not with the other transactions.
+#[leptos::wasm_split::wasm_split(contract_bytecode, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn fetch_deploy_data(name: String, symbol: String) -> Result<Vec<u8>, DeployError> {
+    Ok(deploy_data(&name, &symbol)?)
 }
 
 async fn deploy(
@@ -251,7 +258,7 @@ async fn deploy(
         chain_id,
         from: account.to_owned(),
         to: None,
-        data: deploy_data(name.trim(), symbol.trim())?,
+        data: fetch_deploy_data(name.trim().to_owned(), symbol.trim().to_owned()).await?,
     };
     report(DeployStage::AwaitingSignature);
     let send_block = block_number()

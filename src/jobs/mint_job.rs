@@ -126,7 +126,7 @@ impl MintJob {
             run,
         };
         // Only a tab that has a journal reads it, and after the first render:
-        // its reader is in the resume module, not in the first load.
+        // its reader is in the `transactions` module, not in the first load.
         if journal_store::exists() {
             leptos::task::spawn_local(async move {
                 match unfinished_mints().await {
@@ -387,8 +387,8 @@ fn uploaded_of(record: &MintRecord) -> Option<UploadedNft> {
     })
 }
 
-/// A split point, as [`fetch_new_mint`] is.
-#[leptos::wasm_split::wasm_split(send_stored_mint, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// A split point in the `transactions` module (see src/jobs.rs).
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_send_stored(
     record: MintRecord,
     notices: NoticeSource,
@@ -404,8 +404,9 @@ fn fetch_send_stored(
     })))
 }
 
-/// A split point: a visit with nothing to resume never loads it.
-#[leptos::wasm_split::wasm_split(resume_mints, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// A split point in the `transactions` module: a visit with nothing to
+/// resume never loads it.
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_resume(
     records: Vec<MintRecord>,
     waiting: RwSignal<Vec<WaitingMint>>,
@@ -418,9 +419,9 @@ fn fetch_resume(
     })))
 }
 
-/// The records a reload left unfinished, oldest first; in the resume
-/// module, with the journal's reader.
-#[leptos::wasm_split::wasm_split(resume_mints, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// The records a reload left unfinished, oldest first; in the
+/// `transactions` module, with the journal's reader.
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn unfinished_mints() -> Result<Vec<MintRecord>, MintError> {
     Ok(journal_store::load().unfinished().cloned().collect())
 }

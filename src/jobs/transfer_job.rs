@@ -120,9 +120,8 @@ impl TransferJob {
     }
 }
 
-/// A split point: the transfer's code, and the notice that follows it,
-/// load with the first transfer.
-#[leptos::wasm_split::wasm_split(transfer_token, wasm_split_path = ::leptos::wasm_split, fallible)]
+/// A split point in the `transactions` module (see src/jobs.rs).
+#[leptos::wasm_split::wasm_split(transactions, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn fetch_transfer(
     request: TransferRequest,
     notices: NoticeSource,
