@@ -64,15 +64,29 @@ const server = http.createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const browser = await launchBrowser()
 const renders = []
+const seenRenders = []
 let firstLoad, mintPageAdds, tokenPageLoad
 for (let run = 0; run < 5; run++) {
   const context = await browser.newContext()
+  // The moment the app inserts its first element, noted by the page itself:
+  // Playwright only sees it at its next poll and reports it a round trip
+  // later, which is printed beside it.
+  await context.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[data-testid="config-chain"]')) {
+        window.__mintyFirstRender = performance.now()
+        observer.disconnect()
+      }
+    })
+    observer.observe(document, { childList: true, subtree: true })
+  })
   const page = await context.newPage()
   const fetched = fetchedFiles(page)
   await page.goto(`http://127.0.0.1:${server.address().port}/`)
   await page.waitForSelector('[data-testid="config-chain"]')
   // From navigation start to the first app-rendered element in the DOM.
-  renders.push(await page.evaluate(() => performance.now()))
+  seenRenders.push(await page.evaluate(() => performance.now()))
+  renders.push(await page.evaluate(() => window.__mintyFirstRender))
   if (run === 0) {
     firstLoad = [...fetched]
     await page.getByRole('link', { name: 'Mint', exact: true }).click()
@@ -150,7 +164,7 @@ console.log(`  wasm + js, gzip: ${kb(sizes.wasm[1] + sizes.js[1])} kB (target 25
 console.log(`opening the mint page then fetches ${mintPageAdds.length} more files: wasm + js, gzip: ${kb(mintSizes.wasm[1] + mintSizes.js[1])} kB`)
 console.log(`a first visit straight to a token's page fetches ${tokenPageLoad.length} files: wasm + js, gzip: ${kb(tokenSizes.wasm[1] + tokenSizes.js[1])} kB`)
 console.log(`the whole app, every split module: wasm + js, gzip: ${kb(allSizes.wasm[1] + allSizes.js[1])} kB in ${everyFile.filter((name) => /\.(wasm|js)$/.test(name)).length} files`)
-console.log(`time to first render, headless Chromium, loopback: median ${median(renders).toFixed(0)} ms (runs: ${renders.map((ms) => ms.toFixed(0)).join(', ')})`)
+console.log(`time to first render, headless Chromium, loopback: median ${median(renders).toFixed(0)} ms (runs: ${renders.map((ms) => ms.toFixed(0)).join(', ')}); as Playwright sees it: median ${median(seenRenders).toFixed(0)} ms (runs: ${seenRenders.map((ms) => ms.toFixed(0)).join(', ')})`)
 console.log(`"Mint" to token id, 1 MiB file, local stack, release build: median ${median(mints)} ms (runs: ${mints.join(', ')})`)
 const galleryRun = gallery[0]
 console.log(`first gallery page, 50 of 1,000 tokens, no wallet: ${galleryRun.roundTrips} round trips to the RPC URL carrying ${galleryRun.calls} calls (${galleryRun.calls} round trips with every call alone); shown in a median ${median(gallery.map(({ ms }) => ms))} ms (runs: ${gallery.map(({ ms }) => ms).join(', ')})`)
