@@ -78,7 +78,11 @@ const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest
 function run (tool, args, options = {}) {
   const result = spawnSync(tool, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options })
   if (result.error) throw new Error(`${tool}: ${result.error.message}${result.error.code === 'ENOENT' ? ' (run `bash tests/tools/install.sh`)' : ''}`)
-  if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} exited with ${result.status ?? result.signal}`)
+  if (result.status !== 0) {
+    // What the tool said, when its messages were taken to be filtered.
+    const said = Buffer.isBuffer(result.stderr) ? `:\n${result.stderr.toString().trim()}` : ''
+    throw new Error(`${tool} ${args.join(' ')} exited with ${result.status ?? result.signal}${said}`)
+  }
   return result
 }
 
@@ -96,6 +100,13 @@ function cargoBuild (release, cwd) {
     .find((file) => file.endsWith('.wasm'))
   if (!wasm) throw new Error(`cargo built no ${BIN}.wasm`)
   return wasm
+}
+
+/// wasm-opt's messages but one: it warns, once per module, of the name
+/// section's subsection 3 that wasm-split writes and binaryen 132 does not
+/// read. Names are debug information, which -Oz drops anyway.
+export function withoutNameWarnings (messages) {
+  return messages.split('\n').filter((line) => !/^warning: unknown name subsection with id 3 at \d+$/.test(line)).join('\n')
 }
 
 /// The module `code`, minified. The names it exports stay, since the page's
@@ -122,7 +133,8 @@ function buildApp ({ release, cwd }) {
     if (release) {
       for (const name of readdirSync(out).filter((name) => name.endsWith('.wasm'))) {
         const file = path.join(out, name)
-        run('wasm-opt', ['-Oz', `--output=${file}`, file], { cwd })
+        const { stderr } = run('wasm-opt', ['-Oz', `--output=${file}`, file], { cwd, stdio: ['ignore', 'inherit', 'pipe'] })
+        process.stderr.write(withoutNameWarnings(stderr.toString()))
       }
       for (const name of readdirSync(out, { recursive: true }).filter((name) => name.endsWith('.js'))) {
         const file = path.join(out, name)

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import assert from 'node:assert/strict'
-import { folderName, loaderMarkup, minify, placeLoader } from './app-build.mjs'
+import { folderName, loaderMarkup, minify, placeLoader, withoutNameWarnings } from './app-build.mjs'
 import { sealPage } from './csp.mjs'
 
 const SOURCE_PAGE = `<!DOCTYPE html><html><head>
@@ -56,5 +56,10 @@ export default async function initialise (moduleOrPath) { return moduleOrPath }`
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
+  })
+
+  it('leaves out only wasm-opt\'s warning about the split\'s name subsection', () => {
+    const messages = 'warning: unknown name subsection with id 3 at 36672\n[wasm-validator error] unexpected false\nwarning: unknown name subsection with id 4 at 12\n'
+    assert.equal(withoutNameWarnings(messages), '[wasm-validator error] unexpected false\nwarning: unknown name subsection with id 4 at 12\n')
   })
 })
