@@ -7,10 +7,13 @@
 //! empty page; if it cannot be fetched, the page says so and offers to try
 //! again, instead of the app stopping (`fallible`).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::{AllTokens, Mint, OwnerTokens, SettingsPage, TokenPage, Uploads};
 use crate::code_split::CodeNotLoaded;
+use crate::components::lazy_part::{lazy_view, ViewLoad};
 
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident, $load:ident, $page:ident) => {
@@ -52,33 +55,26 @@ lazy_page!(
     UploadsRoute, load_uploads, Uploads
 );
 
-type PageLoad =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyView, CodeNotLoaded>>>>;
-
 /// A page whose code `load` fetches: "Loading…" until it arrives, and on a
 /// failed fetch the reason and a button that fetches again.
 #[component]
-fn LazyPage(load: fn() -> PageLoad) -> impl IntoView {
-    let attempt = RwSignal::new(0u32);
-    let page = move || {
-        attempt.track();
-        Suspend::new(send_wrapper::SendWrapper::new(async move {
-            match load().await {
-                Ok(page) => page,
-                Err(problem) => view! {
-                    <section class="card warning" data-testid="page-code-missing">
-                        <h1>"This page could not be loaded"</h1>
-                        <p>{problem.to_string()}</p>
-                        <button type="button" class="button primary" on:click=move |_| attempt.update(|n| *n += 1)>
-                            "Try again"
-                        </button>
-                    </section>
-                }
-                .into_any(),
+fn LazyPage(load: fn() -> ViewLoad) -> impl IntoView {
+    lazy_view(
+        Arc::new(load),
+        || view! { <PageLoading /> }.into_any(),
+        |problem, try_again| {
+            view! {
+                <section class="card warning" data-testid="page-code-missing">
+                    <h1>"This page could not be loaded"</h1>
+                    <p>{problem.to_string()}</p>
+                    <button type="button" class="button primary" on:click=move |_| try_again.run(())>
+                        "Try again"
+                    </button>
+                </section>
             }
-        }))
-    };
-    view! { <Suspense fallback=|| view! { <PageLoading /> }>{page}</Suspense> }
+            .into_any()
+        },
+    )
 }
 
 /// What a page shows while its code is fetched.

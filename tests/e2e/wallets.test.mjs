@@ -83,6 +83,23 @@ describe('wallet discovery', () => {
     await page.context().close()
   })
 
+  it('says so in place of the chooser when its code cannot be downloaded, and Try again loads it', async () => {
+    const page = await openApp(browser, stack, { wallets: TWO_WALLETS })
+    const chooserModule = '**/split_wallet_chooser*.wasm'
+    await page.route(chooserModule, (route) => route.abort('internetdisconnected'))
+    await page.getByTestId('connect-wallet').click()
+    const missing = page.getByTestId('part-code-missing')
+    await missing.waitFor()
+    assert.match(await missing.innerText(), /could not be downloaded: check your connection and try again/)
+    await assertAccessible(page, 'a part whose code could not be downloaded')
+    await page.unroute(chooserModule)
+    await missing.getByRole('button', { name: 'Try again' }).click()
+    await page.getByTestId('wallet-chooser').waitFor()
+    assert.equal(await missing.count(), 0)
+    assert.deepEqual(page.pageErrors, [])
+    await page.context().close()
+  })
+
   it('falls back to window.ethereum when no wallet announces itself', async () => {
     const page = await openApp(browser, stack, { wallets: [{ announce: false }] })
     await page.getByTestId('connect-wallet').click()
