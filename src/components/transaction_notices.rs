@@ -41,9 +41,10 @@ impl Notices {
         self.0.try_update(|board| board.update(id, state));
     }
 
-    /// Fetches the notices' code ahead of a job that will open one.
-    pub async fn preload() -> Result<(), CodeNotLoaded> {
-        Ok(preload_notice_list().await?)
+    /// Fetches the notices' code ahead of a job that will open one. A
+    /// failure is left to the first notice, which fetches again and says why.
+    pub async fn preload() {
+        let _ = preload_notice_list().await;
     }
 }
 

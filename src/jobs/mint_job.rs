@@ -151,7 +151,7 @@ impl MintJob {
     /// says why it could not.
     pub fn prepare(self) {
         leptos::task::spawn_local(async {
-            let _ = futures::join!(preload_new_mint(), Notices::preload());
+            let (_, ()) = futures::join!(preload_new_mint(), Notices::preload());
         });
     }
 
